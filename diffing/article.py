@@ -1,0 +1,40 @@
+"""The article as a reader sees it: the value every part of redline passes around."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """What extraction finds in one page. Text fields are raw (not yet normalised)."""
+
+    url: str
+    headline: str = ""
+    byline: str = ""
+    published: str | None = None
+    updated: str | None = None
+    paragraphs: tuple[str, ...] = field(default_factory=tuple)
+    canonical_url: str | None = None
+    language: str | None = None
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["paragraphs"] = list(self.paragraphs)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Article:
+        known = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
+        known["paragraphs"] = tuple(data.get("paragraphs") or ())
+        for key in ("headline", "byline"):
+            known[key] = known.get(key) or ""
+        return cls(**known)
