@@ -1,0 +1,54 @@
+"""What one crawl shares among the capture extension, the middleware and the pipeline."""
+
+from __future__ import annotations
+
+import socket
+
+from scrapy.crawler import Crawler
+
+from archive.index import open_index
+from archive.warc_writer import WarcWriter
+from redline import __version__
+from redline.config import Config, find_config, load_config
+from redline.tracker import Tracker
+
+
+class CrawlSession:
+    """The open index, the WARC writer and the tracker for one crawl process."""
+
+    def __init__(self, config: Config, settings):
+        self.config = config
+        self.db = open_index(config.database)
+        self.tracker = Tracker(self.db, config.intervals)
+        self.writer = WarcWriter(
+            config.archive_dir,
+            prefix="redline",
+            max_bytes=config.warc_max_bytes,
+            warcinfo={
+                "software": f"redline/{__version__} (Scrapy)",
+                "isPartOf": "redline",
+                "operator": "redline user",
+                "http-header-user-agent": settings.get("USER_AGENT"),
+                "robots": "obey",
+                "hostname": socket.gethostname(),
+            },
+        )
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CrawlSession:
+        session = getattr(crawler, "_redline_session", None)
+        if session is None:
+            path = find_config(crawler.settings.get("REDLINE_CONFIG"))
+            session = cls(load_config(path), crawler.settings)
+            crawler._redline_session = session
+        return session
+
+    def close(self) -> list[str]:
+        closed = self.writer.close()
+        self.db.conn.close()
+        return closed
+
+    def known_article(self, url: str) -> dict | None:
+        from archive.index import article_by_url
+
+        return article_by_url(self.db, url)

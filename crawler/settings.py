@@ -1,0 +1,56 @@
+"""Scrapy settings for redline (`scrapy crawl news` reads these from scrapy.cfg).
+
+`redline crawl` overrides the REDLINE_* values from redline.toml; everything else here
+is the polite default every pass runs with.
+"""
+
+BOT_NAME = "redline"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "redline (+https://github.com/redline-news/redline)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+
+# Politeness: AutoThrottle adapts the delay to the server's latency; per-domain caps.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+
+# We cut over-long pages ourselves (WARC-Truncated: length) instead of dropping them,
+# and keep pages whose server lied about their length (WARC-Truncated: disconnect).
+DOWNLOAD_MAXSIZE = 0
+DOWNLOAD_WARNSIZE = 0
+DOWNLOAD_FAIL_ON_DATALOSS = False
+
+# The archive records redirect hops and error pages itself; spiders see them too.
+REDIRECT_ENABLED = True
+HTTPERROR_ALLOWED_CODES = [304, 404, 410]
+DEPTH_LIMIT = 2
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.fetch.FetchBookkeeping": 595,
+}
+EXTENSIONS = {
+    "crawler.capture.WarcCapture": 100,
+}
+ITEM_PIPELINES = {
+    "crawler.pipeline.TrackPipeline": 300,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+
+REDLINE_CONFIG = None  # path of redline.toml; None: $REDLINE_CONFIG or ./redline.toml
+REDLINE_SITES = []  # names of the sites to crawl; empty: all
+REDLINE_RECHECK = "due"  # due | all | none
+REDLINE_LIMIT = 0  # at most this many article fetches this pass; 0: no limit
+REDLINE_TRACK = True  # extract, diff and index articles (off: archive only)

@@ -1,0 +1,42 @@
+"""`redline crawl`: check the archive can be written, take the lock, run one pass."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from .config import Config
+from .errors import CannotWrite
+from .lock import writer_lock
+
+
+def check_writable(config: Config) -> None:
+    """Fail early (exit 73) rather than crawl pages that could not be kept."""
+    for directory in (config.archive_dir, config.database.parent):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = directory / f".redline-write-test-{os.getpid()}"
+            probe.write_bytes(b"ok")
+            probe.unlink()
+        except OSError as exc:
+            raise CannotWrite(
+                f"cannot write to {directory}: {exc.strerror}. Check the path, its permissions"
+                " and free disk space (archive_dir / database in the config)."
+            ) from None
+
+
+def run_crawl(config: Config, *, sites=(), recheck="due", limit=0) -> dict:
+    check_writable(config)
+    with writer_lock(config.database):
+        from archive.index import open_index
+
+        try:
+            open_index(config.database).conn.close()
+        except sqlite3.Error as exc:
+            raise CannotWrite(f"cannot open the index {config.database}: {exc}") from None
+        from crawler.run import run_pass
+
+        summary = run_pass(config, sites=sites, recheck=recheck, limit=limit)
+    if summary.pop("fatal", None):
+        raise CannotWrite(summary.get("fatal_message") or "the archive could not be written")
+    return summary

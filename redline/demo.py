@@ -1,0 +1,105 @@
+"""`redline demo`: the whole job against a bundled local newsroom that edits its articles.
+
+Each round the newsroom makes edits of one or more kinds among its usual page noise, and
+redline crawls it (each pass in its own process, as cron would run it), then the change
+log is printed. Needs no network: the newsroom listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from .newsroom import Newsroom
+
+CONFIG = """\
+archive_dir = "archive"
+database = "redline.db"
+user_agent = "redline-demo (+https://github.com/redline-news/redline)"
+
+[publish]
+base_url = "https://changes.example.org/"
+
+[[sites]]
+name = "newsroom"
+feeds = ["{base}/rss.xml"]
+sitemaps = ["{base}/news-sitemap.xml"]
+start_urls = ["{base}/"]
+article_pattern = "^{pattern}/\\\\d{{4}}/\\\\d{{2}}/"
+ignore = ["^Updated \\\\d+ minutes? ago$"]
+"""
+
+
+def edits_for_round(room: Newsroom, round_no: int) -> list[str]:
+    """The newsroom's edits before crawl `round_no` (2, 3, ...); what each did, for people."""
+    slugs = sorted(room.articles)
+    done: list[str] = []
+    if round_no == 2:
+        a = room.articles[slugs[0]]
+        room.edit(a.slug, headline=a.headline + ", officials say")
+        done.append(f"headline rewritten: {slugs[0]}")
+        b = room.articles[slugs[1]]
+        room.edit(b.slug, paragraphs=[_bump_number(p) for p in b.paragraphs[:1]] + b.paragraphs[1:])
+        done.append(f"number corrected in the first paragraph: {slugs[1]}")
+    elif round_no == 3:
+        c = room.articles[slugs[2]]
+        room.edit(c.slug, paragraphs=c.paragraphs + ["This article has been updated with a statement "
+                                                     "from the city council."])
+        done.append(f"paragraph added: {slugs[2]}")
+        room.edit(slugs[3], byline="By Dana Whitfield and Omar Haddad")
+        done.append(f"byline changed: {slugs[3]}")
+    elif round_no == 4:
+        room.remove(slugs[4])
+        done.append(f"article removed (404): {slugs[4]}")
+        new = room.move(slugs[5], slugs[5] + "-updated")
+        done.append(f"URL changed after a rewrite: {slugs[5]} -> {new}")
+    return done
+
+
+def _bump_number(text: str) -> str:
+    import re
+
+    match = re.search(r"\d+", text)
+    if not match:
+        return text + " At least 12 people were affected."
+    return text[: match.start()] + str(int(match.group()) + 1) + text[match.end():]
+
+
+def _crawl(directory: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "redline", "-c", str(directory / "redline.toml"), "crawl",
+         "--recheck", "all", "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise click.ClickException(f"the demo crawl failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout)
+
+
+def run_demo(directory: Path, rounds: int) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    with Newsroom(articles=10, seed=7, noise=True) as room:
+        base = room.base_url
+        pattern = base.replace(".", "\\\\.")
+        (directory / "redline.toml").write_text(CONFIG.format(base=base, pattern=pattern))
+        click.echo(f"redline demo: a local newsroom at {base}, archive in {directory}/\n")
+        for round_no in range(1, rounds + 1):
+            for line in edits_for_round(room, round_no):
+                click.echo(f"  newsroom: {line}")
+            summary = _crawl(directory)
+            click.echo(
+                f"round {round_no}: fetched {summary['fetched']} pages, "
+                f"{summary['new_articles']} new articles, {summary['changed']} changed, "
+                f"{summary['removed']} removed, {summary['unchanged']} unchanged"
+            )
+    click.echo("\nThe change log (redline changes):\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "redline", "-c", str(directory / "redline.toml"), "changes"],
+        capture_output=True, text=True, check=False,
+    )
+    click.echo(out.stdout)
+    click.echo(f"Try: redline -c {directory}/redline.toml diff URL   (any URL above)")

@@ -1,0 +1,197 @@
+"""`redline ingest` and `redline reindex`: the index rebuilt from WARC records alone.
+
+Captures are replayed through the same Tracker as a live crawl, in capture-time order,
+with the article taken from our metadata record when there is one (so a rebuild gives
+the very same revisions) and extracted from the payload otherwise (other tools' WARCs).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urljoin
+
+from archive import index
+from archive.index import CaptureRow
+from archive.warc_reader import WarcFault, WarcRecord, iter_records
+from crawler.discovery import canonical_article_url
+from diffing.article import Article
+from diffing.extract import ExtractionError, Selectors, extract_article
+
+from .config import Config, Site
+from .lock import writer_lock
+from .tracker import GONE, Tracker
+
+WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
+
+
+@dataclass
+class _Pending:
+    row: CaptureRow
+    record: WarcRecord
+    order: int
+
+
+def warc_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
+
+
+def ingest_files(config: Config, paths: list[Path]) -> dict:
+    with writer_lock(config.database):
+        kept = [_into_archive(config.archive_dir, p) for p in paths]
+        db = index.open_index(config.database)
+        try:
+            return index_files(db, config, kept)
+        finally:
+            db.conn.close()
+
+
+def reindex_archive(config: Config) -> dict:
+    with writer_lock(config.database):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(config.database) + suffix).unlink(missing_ok=True)
+        db = index.open_index(config.database)
+        try:
+            return index_files(db, config, warc_files(config.archive_dir))
+        finally:
+            db.conn.close()
+
+
+def _into_archive(archive_dir: Path, path: Path) -> Path:
+    """Files from elsewhere are copied under archive_dir/imported/, so reindex sees them."""
+    path = path.resolve()
+    root = archive_dir.resolve()
+    if root in path.parents:
+        return path
+    target = root / "imported" / path.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        shutil.copy2(path, target)
+    return target
+
+
+def index_files(db, config: Config, paths: list[Path]) -> dict:
+    faults: list[WarcFault] = []
+    articles: dict[str, dict] = {}
+    pending: list[_Pending] = []
+    records = 0
+    root = config.archive_dir.resolve()
+    for path in paths:
+        name = _relative(path, root)
+        for record in iter_records(path, faults):
+            records += 1
+            if record.warc_type == "metadata" and record.refers_to:
+                data = _json(record.payload)
+                if data is not None:
+                    articles[record.refers_to] = data
+            elif record.warc_type in ("response", "revisit") and record.target_uri:
+                row = _capture_row(record, name)
+                if index.insert_capture(db, row) is not None:
+                    pending.append(_Pending(row, record, len(pending)))
+    pending.sort(key=lambda p: (p.row.fetched_at, p.order))
+    counts = _track_all(db, config, pending, articles)
+    return {"files": len(paths), "records": records, "captures": len(pending), **counts,
+            "faults": [f"{f.file}: {'offset ' + str(f.offset) + ': ' if f.offset is not None else ''}"
+                       f"{f.message}" for f in faults]}
+
+
+def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:
+    tracker = Tracker(db, config.intervals)
+    moves: dict[str, str] = {}
+    revisions = changes = 0
+    for item in pending:
+        row, record = item.row, item.record
+        site = _site_for(config, row.url)
+        data = articles.get(row.record_id)
+        tracked = index.article_by_url(db, row.url) is not None
+        capture_id = db.execute("select id from captures where record_id = ?",
+                                [row.record_id]).fetchone()[0]
+        if row.http_status and 300 <= row.http_status < 400 and tracked:
+            target = canonical_article_url(urljoin(row.url, row.location or ""))
+            if site and site.is_article(target):
+                moves[target] = row.url
+                continue
+            row = replace(row, http_status=410)
+        article, candidate = _article_for(row, record, data, site, tracked or row.url in moves)
+        if not candidate:
+            continue
+        outcome = tracker.track(capture_id, row, article, site=site.name if site else None,
+                                ignore=site.ignore if site else (), moved_from=moves.pop(row.url, None))
+        revisions += outcome.revision is not None
+        changes += outcome.change_id is not None
+    return {"revisions": revisions, "changes": changes}
+
+
+def _article_for(row, record, data, site: Site | None, tracked: bool):
+    """(article or None, whether this capture concerns an article at all)."""
+    if data is not None:
+        return (Article.from_dict(data["article"]) if "article" in data else None), True
+    if row.record_type == "revisit" or row.http_status in (304, *GONE):
+        return None, tracked
+    if row.http_status != 200 or not _is_html(record):
+        return None, False
+    if site is not None and not (site.is_article(row.url) or tracked):
+        return None, False
+    selectors = Selectors(site.headline, site.byline, site.body) if site else None
+    try:
+        return extract_article(record.payload, row.url, selectors), True
+    except ExtractionError:
+        return None, False
+
+
+def _capture_row(record: WarcRecord, name: str) -> CaptureRow:
+    location = next((v for k, v in record.http_headers if k.lower() == "location"), None)
+    return CaptureRow(
+        record_id=record.record_id or f"<{name}#{record.offset}>",
+        record_type=record.warc_type,
+        url=record.target_uri,
+        warc_file=name,
+        warc_offset=record.offset,
+        warc_length=record.length,
+        http_status=record.http_status,
+        payload_digest=record.payload_digest,
+        refers_to=record.refers_to,
+        fetched_at=_iso(record.date),
+        location=location,
+    )
+
+
+def _site_for(config: Config, url: str) -> Site | None:
+    for site in config.sites:
+        if site.is_article(url):
+            return site
+    return None
+
+
+def _is_html(record: WarcRecord) -> bool:
+    return "html" in (record.content_type or "").lower()
+
+
+def _json(payload: bytes) -> dict | None:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and ("article" in data or "error" in data) else None
+
+
+def _relative(path: Path, root: Path) -> str:
+    path = path.resolve()
+    name = str(path.relative_to(root)) if root in path.parents else path.name
+    return name[: -len(".open")] if name.endswith(".open") else name
+
+
+def _iso(date: str | None) -> str:
+    """WARC dates (0-9 fractional digits) -> the index's fixed six-digit form."""
+    from .schedule import iso, parse_iso
+
+    if not date:
+        return "1970-01-01T00:00:00.000000Z"
+    try:
+        return iso(parse_iso(date))
+    except ValueError:
+        return date

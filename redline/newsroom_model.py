@@ -1,0 +1,51 @@
+"""Values of the local newsroom: an article as the site holds it, and one HTTP reply."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class NewsArticle:
+    """One story on the local site; mutable so a test can edit, remove or move it."""
+
+    slug: str
+    section: str
+    headline: str
+    byline: str
+    paragraphs: list[str]
+    published: datetime
+    updated: datetime | None = None
+    status: int = 200  # 404/410 when removed
+    redirect_to: str | None = None  # slug it 301-redirects to
+    canonical_slug: str | None = None  # overrides the canonical link
+
+    @property
+    def live(self) -> bool:
+        return self.status == 200 and self.redirect_to is None
+
+    def fingerprint(self, canonical_url: str) -> str:
+        """What the ETag is made of: the story, never the page noise."""
+        parts = [self.headline, self.byline, *self.paragraphs, canonical_url]
+        parts += [self.published.isoformat(), self.updated.isoformat() if self.updated else ""]
+        return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the handler sends; `chunked` asks for chunked transfer-encoding."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    etag: str | None = None
+    last_modified: datetime | None = None
+    chunked: bool = False
+    compressible: bool = True
+
+
+def html_reply(status: int, text: str, **kwargs) -> Reply:
+    return Reply(status, text.encode("utf-8"), **kwargs)

@@ -1,0 +1,202 @@
+"""From a capture to a verdict: the revision history and change log of each article.
+
+Both the live crawl and `redline reindex`/`ingest` call `Tracker.track` with the same
+inputs (a capture row and the extracted article), so both build the same index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from archive import index
+from archive.index import CaptureRow
+from diffing.article import Article
+from diffing.compare import compare_articles
+from diffing.normalise import body_sha1, fingerprint, normalise_paragraphs
+
+from .schedule import Intervals, next_check, parse_iso
+
+# Under this share of the latest revision's words, a capture is an extraction failure
+# (paywall, consent wall, error page, redesign), never a "body deleted" edit.
+MIN_WORD_SHARE = 0.4
+GONE = (404, 410)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: str  # new | changed | unchanged | error | removed | restored | skipped
+    article_id: int | None = None
+    revision: int | None = None
+    change_id: int | None = None
+
+
+class Tracker:
+    def __init__(self, db: sqlite_utils.Database, intervals: Intervals):
+        self.db = db
+        self.intervals = intervals
+
+    def track(
+        self,
+        capture_id: int,
+        capture: CaptureRow,
+        article: Article | None,
+        *,
+        site: str | None,
+        ignore: tuple[str, ...] = (),
+        moved_from: str | None = None,
+    ) -> Outcome:
+        """Record one capture of an article URL; the caller has indexed the capture row."""
+        with self.db.conn:
+            outcome = self._track(capture, article, site, ignore, moved_from)
+            index.set_capture_verdict(self.db, capture_id, outcome.article_id, outcome.verdict)
+        return outcome
+
+    def _track(self, capture, article, site, ignore, moved_from) -> Outcome:
+        row = index.article_by_url(self.db, capture.url)
+        if row is None and moved_from:
+            row = self._follow_move(moved_from, capture.url)
+        if capture.http_status in GONE:
+            return self._removed(row, capture) if row else Outcome("skipped")
+        if row is None:
+            return self._first(capture, article, site, ignore) if article else Outcome("skipped")
+        if article is None:  # a revisit or 304: the payload is the one already seen
+            self._checked(row, capture.fetched_at, changed=False)
+            return Outcome("unchanged", row["id"])
+        return self._recapture(row, capture, article, ignore)
+
+    def _first(self, capture, article, site, ignore) -> Outcome:
+        if not _has_text(article, ignore):
+            return Outcome("error")
+        index.ensure_site(self.db, site)
+        article_id = self.db["articles"].insert(
+            {"url": capture.url, "canonical_url": article.canonical_url, "site": site,
+             "first_seen": capture.fetched_at, "status": "live"}
+        ).last_pk
+        row = self.db["articles"].get(article_id)
+        self._revision(row, 1, capture, article, ignore, repeats=None)
+        self._checked(row, capture.fetched_at, changed=True)
+        return Outcome("new", article_id, 1)
+
+    def _recapture(self, row, capture, article, ignore) -> Outcome:
+        latest = index.latest_revision(self.db, row["id"])
+        restored = row["status"] == "removed"
+        moved = bool(row["moved_from"]) and row["status"] == "moved"
+        if latest is None:
+            return self._first_revision_later(row, capture, article, ignore)
+        if not _enough_words(article, latest, ignore):
+            self._checked(row, capture.fetched_at, changed=False)
+            return Outcome("error", row["id"])
+        new_print = fingerprint(article, ignore)
+        if new_print == latest["fingerprint"] and not (restored or moved):
+            self._checked(row, capture.fetched_at, changed=False)
+            return Outcome("unchanged", row["id"])
+        earlier = index.revision_with_fingerprint(self.db, row["id"], new_print)
+        number = latest["number"] + 1
+        self._revision(row, number, capture, article, ignore, repeats=earlier and earlier["number"])
+        kinds: list[str] = ["restored"] if restored else (["moved"] if moved else [])
+        change = None if earlier else compare_articles(_article_of(latest), article, ignore)
+        self.db["articles"].update(row["id"], {"status": "live"})
+        if change is None and not kinds:
+            self._checked(row, capture.fetched_at, changed=False)
+            return Outcome("changed", row["id"], number)
+        change_id = index.insert_change(
+            self.db,
+            {
+                "article_id": row["id"], "from_revision": latest["number"], "to_revision": number,
+                "from_captured_at": latest["captured_at"], "to_captured_at": capture.fetched_at,
+                "kinds": kinds + list(change.kinds if change else ()),
+                "significance": change.significance if change else "substantive",
+                "headline_before": latest["headline"], "headline_after": article.headline,
+                "diff": change.diff if change else None,
+                "added_words": change.added_words if change else 0,
+                "removed_words": change.removed_words if change else 0,
+            },
+        )
+        self._checked(row, capture.fetched_at, changed=True)
+        return Outcome("restored" if restored else "changed", row["id"], number, change_id)
+
+    def _first_revision_later(self, row, capture, article, ignore) -> Outcome:
+        if not _has_text(article, ignore):
+            return Outcome("error", row["id"])
+        self._revision(row, 1, capture, article, ignore, repeats=None)
+        self._checked(row, capture.fetched_at, changed=True)
+        return Outcome("new", row["id"], 1)
+
+    def _removed(self, row, capture) -> Outcome:
+        if row["status"] == "removed":
+            self._checked(row, capture.fetched_at, changed=False)
+            return Outcome("unchanged", row["id"])
+        latest = index.latest_revision(self.db, row["id"])
+        if latest is None:
+            return Outcome("skipped", row["id"])
+        change_id = index.insert_change(
+            self.db,
+            {
+                "article_id": row["id"], "from_revision": latest["number"], "to_revision": None,
+                "from_captured_at": latest["captured_at"], "to_captured_at": capture.fetched_at,
+                "kinds": ["removed"], "significance": "substantive",
+                "headline_before": latest["headline"], "headline_after": None, "diff": None,
+                "added_words": 0, "removed_words": 0,
+            },
+        )
+        self.db["articles"].update(row["id"], {"status": "removed"})
+        self._checked(row, capture.fetched_at, changed=True)
+        return Outcome("removed", row["id"], None, change_id)
+
+    def _follow_move(self, old_url: str, new_url: str) -> dict | None:
+        """The article at `old_url` now lives at `new_url`: one history, kind `moved`."""
+        row = index.article_by_url(self.db, old_url)
+        if row is None or index.article_by_url(self.db, new_url) is not None:
+            return None
+        self.db["articles"].update(row["id"], {"url": new_url, "moved_from": old_url,
+                                               "status": "moved"})
+        return self.db["articles"].get(row["id"])
+
+    def _revision(self, row, number, capture, article, ignore, repeats) -> None:
+        capture_row = index.capture_of_record(self.db, capture.record_id)
+        self.db["revisions"].insert(
+            {
+                "article_id": row["id"], "number": number, "captured_at": capture.fetched_at,
+                "headline": article.headline, "byline": article.byline,
+                "body": "\n\n".join(article.paragraphs),
+                "body_sha1": body_sha1(article.paragraphs),
+                "fingerprint": fingerprint(article, ignore),
+                "published": article.published, "updated": article.updated,
+                "language": article.language,
+                "capture_id": capture_row["id"] if capture_row else None, "repeats": repeats,
+            }
+        )
+        if article.canonical_url:
+            self.db["articles"].update(row["id"], {"canonical_url": article.canonical_url})
+
+    def _checked(self, row, fetched_at: str, *, changed: bool) -> None:
+        last_change = fetched_at if changed else (row["last_changed"] or row["first_seen"])
+        when = next_check(parse_iso(last_change), parse_iso(fetched_at), self.intervals)
+        self.db["articles"].update(
+            row["id"],
+            {"last_checked": fetched_at, "last_changed": last_change,
+             "next_check": when and when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+        )
+
+
+def _article_of(revision: dict) -> Article:
+    body = revision["body"] or ""
+    return Article(
+        url="", headline=revision["headline"] or "", byline=revision["byline"] or "",
+        paragraphs=tuple(p for p in body.split("\n\n") if p),
+    )
+
+
+def _words(paragraphs, ignore) -> int:
+    return sum(len(p.split()) for p in normalise_paragraphs(paragraphs, ignore))
+
+
+def _has_text(article: Article, ignore) -> bool:
+    return bool(article.headline.strip()) and _words(article.paragraphs, ignore) > 0
+
+
+def _enough_words(article: Article, latest: dict, ignore) -> bool:
+    before = len((latest["body"] or "").split())
+    return _has_text(article, ignore) and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * before
