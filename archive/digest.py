@@ -58,8 +58,8 @@ def decode_digest(value: str) -> tuple[str, bytes] | None:
 def digest_matches(value: str, data: bytes) -> bool | None:
     """Whether a digest field matches `data`; None when it cannot be checked."""
     decoded = decode_digest(value)
-    if decoded is None:
-        return None
+    if decoded is None:  # a known algorithm with an undecodable value cannot match
+        return False if value.partition(":")[0].lower() in _ALGORITHMS else None
     algorithm, expected = decoded
     return hashlib.new(algorithm, data).digest() == expected
 

@@ -17,7 +17,7 @@ from redline.newsroom_model import NewsArticle, Reply, html_reply
 from redline.newsroom_pages import render_article, render_error, render_links_page
 from redline.newsroom_prose import make_paragraphs
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 class CorpusPages:
@@ -31,7 +31,9 @@ class CorpusPages:
 
     @cached_property
     def benchmark(self) -> dict[str, Path]:
-        return {p.stem: p for p in sorted((self.root / "pages-extraction-benchmark").glob("*.html"))}
+        return {
+            p.stem: p for p in sorted((self.root / "pages-extraction-benchmark").glob("*.html"))
+        }
 
     @cached_property
     def recaptures(self) -> dict[str, list[Path]]:

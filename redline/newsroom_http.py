@@ -70,7 +70,11 @@ class NewsroomHandler(BaseHTTPRequestHandler):
         newsroom = self.server.newsroom
         newsroom.log_request(self.command, self.path, dict(self.headers.items()))
         path = self.path.split("?", 1)[0].split("#", 1)[0]
-        misbehave = {"/bad/reset": self._reset, "/bad/stall": self._stall, "/bad/short": self._short}
+        misbehave = {
+            "/bad/reset": self._reset,
+            "/bad/stall": self._stall,
+            "/bad/short": self._short,
+        }
         try:
             if path in misbehave:
                 misbehave[path]()

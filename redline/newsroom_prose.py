@@ -11,8 +11,35 @@ import re
 
 SECTIONS = ("politics", "business", "science")
 
-_FIRST = "Maria James Aisha Tom Elena Samuel Priya Daniel Hannah Kwame Lucy Omar Grace Peter".split()
-_LAST = "Okafor Lindqvist Moreno Chen Whitfield Haddad Novak Brennan Sato Adeyemi Keller".split()
+_FIRST = [
+    "Maria",
+    "James",
+    "Aisha",
+    "Tom",
+    "Elena",
+    "Samuel",
+    "Priya",
+    "Daniel",
+    "Hannah",
+    "Kwame",
+    "Lucy",
+    "Omar",
+    "Grace",
+    "Peter",
+]
+_LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Moreno",
+    "Chen",
+    "Whitfield",
+    "Haddad",
+    "Novak",
+    "Brennan",
+    "Sato",
+    "Adeyemi",
+    "Keller",
+]
 _PLACES = (
     "Riverton", "the northern district", "Port Ellery", "the capital", "Westbrook",
     "the coastal region", "Mill Valley", "the eastern suburbs", "Northgate",
@@ -43,18 +70,17 @@ _HEAD_PATTERNS = (
 )
 _SENTENCES = (
     "{Actor} {verb} the {subject} on {day}, saying it would affect about {n} households in {place}.",
-    "Speaking to reporters, {name} said the decision had been \"a long time coming\".",
+    'Speaking to reporters, {name} said the decision had been "a long time coming".',
     "The {subject} has been debated for months, and {actor} {verb} an earlier version in {month}.",
     "Critics argue that the figures do not add up, pointing to a shortfall of {n} million.",
-    "{Name}, who has followed the {subject} closely, said the details would matter more "
-    "than the headline numbers.",
+    "{Name}, who has followed the {subject} closely, said the details matter most.",
     "A spokesperson for {actor} declined to comment further on {day}.",
     "Residents of {place} said they had not been consulted before the announcement.",
     "The plan is expected to be reviewed again in {month}, when new figures are published.",
     "According to documents seen by this newspaper, {actor} had considered {n} alternatives.",
     "{Actor} said it remained committed to the {subject} despite the criticism.",
     "Local businesses in {place} have warned that the timetable is unrealistic.",
-    "\"We have listened carefully,\" {name} told a meeting in {place} on {day}.",
+    '"We have listened carefully," {name} told a meeting in {place} on {day}.',
     "Further details are due to be set out in a report to {actor} later this year.",
     "Officials estimate the cost at {n} million, although earlier estimates were lower.",
 )
@@ -87,8 +113,8 @@ def _make_paragraph(rng: random.Random, section: str) -> str:
     target = rng.randint(40, 120)
     sentences: list[str] = []
     words = 0
-    while True:
-        sentence = _capitalise(rng.choice(_SENTENCES).format(**_fill(rng, section)))
+    for template in rng.sample(_SENTENCES, len(_SENTENCES)):
+        sentence = _capitalise(template.format(**_fill(rng, section)))
         if sentences and words + len(sentence.split()) > 120:
             break
         sentences.append(sentence)

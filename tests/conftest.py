@@ -13,7 +13,9 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not (SHARED / "corpus").is_dir():
-        pytest.skip("../shared (the real-world corpus and WARC fixtures) is not beside this checkout")
+        pytest.skip(
+            "../shared (the real-world corpus and WARC fixtures) is not beside this checkout"
+        )
     return SHARED
 
 

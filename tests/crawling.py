@@ -1,0 +1,74 @@
+"""Helpers for tests that crawl the local newsroom: a config, and a crawl in a subprocess
+(Scrapy runs one Twisted reactor per process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SITE = """\
+archive_dir = "archive"
+database = "redline.db"
+user_agent = "redline-test (+https://example.org/bot)"
+max_page_bytes = {max_page_bytes}
+warc_max_bytes = {warc_max_bytes}
+
+[[sites]]
+name = "newsroom"
+feeds = ["{base}/rss.xml", "{base}/atom.xml"]
+sitemaps = ["{base}/news-sitemap.xml"]
+start_urls = ["{base}/"]
+article_pattern = "^{pattern}/\\\\d{{4}}/\\\\d{{2}}/"
+ignore = ["^Updated \\\\d+ minutes? ago$"]
+"""
+
+
+def write_config(
+    directory: Path,
+    base_url: str,
+    *,
+    max_page_bytes=20_000_000,
+    warc_max_bytes=1_000_000_000,
+    extra: str = "",
+) -> Path:
+    path = directory / "redline.toml"
+    pattern = base_url.replace(".", "\\\\.")
+    path.write_text(
+        SITE.format(
+            base=base_url,
+            pattern=pattern,
+            max_page_bytes=max_page_bytes,
+            warc_max_bytes=warc_max_bytes,
+        )
+        + extra
+    )
+    return path
+
+
+def redline(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.run(
+        [sys.executable, "-m", "redline", "-c", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=config.parent,
+        env=env,
+    )
+
+
+def crawl(config: Path, *args: str) -> dict:
+    result = redline(config, "crawl", "--recheck", "all", "--json", *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def changes(config: Path, *args: str) -> list[dict]:
+    result = redline(config, "changes", "--json", *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
