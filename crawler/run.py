@@ -29,8 +29,12 @@ def crawl_settings(config: Config, *, sites=(), recheck="due", limit=0, track=Tr
         },
         priority="cmdline",
     )
+    # Cron mails whatever a job prints: Scrapy's own chatter goes to the log file if one
+    # is configured, and only warnings reach the terminal otherwise.
     if config.log_file:
         settings.set("LOG_FILE", str(config.log_file), priority="cmdline")
+    else:
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     return settings
 
 

@@ -6,7 +6,8 @@ numbers are 0-based indexes into the normalised paragraph lists (after ignore pa
 
 - ``{"op": "equal", "old": i, "new": j, "text": t}``: an unchanged paragraph kept as
   context (one on each side of every change);
-- ``{"op": "equal", "old": i, "new": j, "count": n}``: n unchanged paragraphs elided;
+- ``{"op": "equal", "old": i, "new": j, "count": n}``: n (at least 2) unchanged
+  paragraphs elided;
 - ``{"op": "delete", "old": i, "text": t}``, ``{"op": "insert", "new": j, "text": t}``;
 - ``{"op": "change", "old": i, "new": j, "ops": [[op, text], ...]}``: an edited
   paragraph, with word-level ops (-1 deleted, 0 kept, 1 inserted);
@@ -80,15 +81,15 @@ def _region_blocks(hunk: Hunk, moves: dict[int, int]) -> list[dict]:
     return blocks
 
 
-def _new_index(block: dict) -> int | None:
-    return block.get("to", block.get("new"))
+def _new_index(block: dict) -> int:
+    """Where the block stands in the new text; -1 for a deletion (it stands nowhere)."""
+    return block.get("to", block.get("new", -1))
 
 
 def _place(block: dict, blocks: list[dict]) -> None:
     """Insert ``block`` before the first block that stands later in the new text."""
     j = _new_index(block)
-    later = (n for n, b in enumerate(blocks) if (_new_index(b) is not None and _new_index(b) > j))
-    at = next(later, len(blocks))
+    at = next((n for n, b in enumerate(blocks) if _new_index(b) > j), len(blocks))
     blocks.insert(at, block)
 
 
@@ -125,17 +126,24 @@ def _equal_blocks(hunk: Hunk) -> list[dict]:
 
 
 def _elide(blocks: list[dict]) -> list[dict]:
-    """Keep CONTEXT equal paragraphs with their text next to changes; count the rest."""
+    """Keep CONTEXT equal paragraphs with their text next to changes; count the rest (a
+    single paragraph is kept: its text is no longer than the note that would replace it)."""
     changed = [n for n, b in enumerate(blocks) if b["op"] != "equal"]
     if not changed:
         return []
     near = {n + d for n in changed for d in range(-CONTEXT, CONTEXT + 1)}
     out: list[dict] = []
-    for n, block in enumerate(blocks):
-        if block["op"] != "equal" or n in near:
-            out.append(block)
-        elif out and "count" in out[-1]:
-            out[-1]["count"] += 1
+    run: list[dict] = []
+    for n, block in enumerate([*blocks, {"op": "end"}]):
+        if block["op"] == "equal" and n not in near:
+            run.append(block)
+            continue
+        if len(run) > 1:
+            out.append(
+                {"op": "equal", "old": run[0]["old"], "new": run[0]["new"], "count": len(run)}
+            )
         else:
-            out.append({"op": "equal", "old": block["old"], "new": block["new"], "count": 1})
-    return out
+            out.extend(run)
+        run = []
+        out.append(block)
+    return out[:-1]

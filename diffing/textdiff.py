@@ -29,7 +29,9 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'’”»)\]]*\s+|[。！？]+[」』�
 
 PAIR_WINDOW = 8  # how far ahead to look for a counterpart when pairing in order
 PAIR_THRESHOLD = 0.5  # Dice similarity of word sets needed to diff two units word by word
-WORD_DIFF_CHARS = 3000  # a changed run of sentences up to this size is word-diffed whole
+WORD_DIFF_CHARS = (
+    2000  # a changed run of sentences up to this size (both sides) is word-diffed whole
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ def _matched_pairs(a: str, b: str) -> list[tuple[int, int]]:
     a_keep = [i for i, c in enumerate(a) if c in common]
     b_keep = [j for j, c in enumerate(b) if c in common]
     reduced_a, reduced_b = "".join(a[i] for i in a_keep), "".join(b[j] for j in b_keep)
-    pairs, x, y = [], 0, 0
+    pairs: list[tuple[int, int]] = []
+    x = y = 0
     for op, text in _DMP.diff_main(reduced_a, reduced_b, False):
         n = len(text)
         if op == EQUAL:
@@ -163,15 +166,29 @@ def iter_hunks(ops: Sequence[tuple[int, tuple[str, ...]]]) -> Iterator[Hunk]:
 
 
 def word_set(text: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in _WORDS.findall(text))
+    """The case-folded words of ``text``."""
+    return frozenset(_WORDS.findall(text.casefold()))
+
+
+def dice(sa: frozenset[str], sb: frozenset[str]) -> float:
+    return 2 * len(sa & sb) / (len(sa) + len(sb)) if sa or sb else 0.0
 
 
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of the two texts' word sets (1.0 for equal texts)."""
-    if a == b:
-        return 1.0
-    sa, sb = word_set(a), word_set(b)
-    return 2 * len(sa & sb) / (len(sa) + len(sb)) if sa or sb else 0.0
+    return 1.0 if a == b else dice(word_set(a), word_set(b))
+
+
+def _similar_enough() -> Callable[[str, str], bool]:
+    """A similarity test that finds each unit's word set once (alignment asks often)."""
+    sets: dict[str, frozenset[str]] = {}
+
+    def words(text: str) -> frozenset[str]:
+        if text not in sets:
+            sets[text] = word_set(text)
+        return sets[text]
+
+    return lambda a, b: a == b or dice(words(a), words(b)) >= PAIR_THRESHOLD
 
 
 def align(
@@ -180,7 +197,7 @@ def align(
     """Pair deleted with inserted units in order when similar: ``(i, None)`` is a deletion,
     ``(None, j)`` an insertion, ``(i, j)`` a pair to diff further. Looking only
     ``PAIR_WINDOW`` units ahead keeps a total rewrite linear."""
-    similar = similar or (lambda a, b: similarity(a, b) >= PAIR_THRESHOLD)
+    similar = similar or _similar_enough()
     out: list[tuple[int | None, int | None]] = []
     j = 0
     for i, unit in enumerate(old):

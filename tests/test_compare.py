@@ -10,6 +10,7 @@ import pytest
 import diffing.compare
 from diffing.article import Article
 from diffing.compare import Change, compare_articles
+from diffing.textdiff import new_side, old_side
 
 HEADLINE = "Council approves new bridge"
 BYLINE = "By Jane Doe"
@@ -247,3 +248,39 @@ def test_initial_in_byline_is_a_word_diff():
     change = compare_articles(article(), article(byline="By J. Doe"))
     assert change.diff["byline"] == [[0, "By "], [-1, "Jane"], [1, "J."], [0, " Doe"]]
     assert change.significance == "substantive"
+
+
+def real_headline_edits(corpus) -> list[tuple[str, str]]:
+    """(before, after) for every headline a real newsroom (nu.nl) edited over one day."""
+    latest: dict[str, str] = {}
+    edits = []
+    for path in sorted((corpus / "headline-history-nunl").glob("*.json")):
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            key, title = item.get("id"), item.get("title")
+            if key is None or not title:
+                continue
+            if key in latest and latest[key] != title:
+                edits.append((latest[key], title))
+            latest[key] = title
+    return edits
+
+
+def test_real_headline_edits(corpus):
+    edits = real_headline_edits(corpus)
+    assert len(edits) >= 20
+    for before, after in edits:
+        change = compare_articles(article(headline=before), article(headline=after))
+        assert change is not None and change.kinds == ("headline",)
+        assert old_side(change.diff["headline"]) == before
+        assert new_side(change.diff["headline"]) == after
+    known = dict(edits)
+    spelling = "Waarom techbedrijven mensen ontslaan terwijl er overal personeel te kort is"
+    number = "Zeker 10 doden bij meerdere steekpartijen in Canada, daders op de vlucht"
+    assert (
+        compare_articles(article(headline=spelling), article(headline=known[spelling])).significance
+        == "minor"
+    )
+    assert (
+        compare_articles(article(headline=number), article(headline=known[number])).significance
+        == "substantive"
+    )

@@ -94,7 +94,7 @@ def test_body_paragraph_moved():
         {"op": "equal", "old": 5, "new": 4, "text": PARAS[5]},
         {"op": "move", "from": 0, "to": 5, "text": PARAS[0]},
         {"op": "equal", "old": 6, "new": 6, "text": PARAS[6]},
-        {"op": "equal", "old": 7, "new": 7, "count": 1},
+        {"op": "equal", "old": 7, "new": 7, "text": PARAS[7]},
     ]
 
 
@@ -161,3 +161,21 @@ def test_long_single_paragraph_rewrite_is_one_replacement():
     ops = diff_texts(old, new)
     assert old_side(ops) == old and new_side(ops) == new
     assert len(ops) <= 2 * 400
+
+
+def test_large_multi_paragraph_rewrite_keeps_every_paragraph():
+    old = [
+        f"Old paragraph {n} tells of trains and {n % 7} stations. It ends here." for n in range(300)
+    ]
+    new = [f"Fresh copy {n}: ferries, harbours, {n % 5} tides! Nothing else." for n in range(300)]
+    blocks = diff_body(old, new)
+    assert [b["text"] for b in blocks if b["op"] == "delete"] == old
+    assert [b["text"] for b in blocks if b["op"] == "insert"] == new
+
+
+def test_repeated_paragraph_removed_once():
+    assert diff_body(["Ad.", "Story.", "Ad."], ["Ad.", "Story."]) == [
+        {"op": "equal", "old": 0, "new": 0, "text": "Ad."},
+        {"op": "equal", "old": 1, "new": 1, "text": "Story."},
+        {"op": "delete", "old": 2, "text": "Ad."},
+    ]

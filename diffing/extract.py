@@ -1,0 +1,206 @@
+"""Extraction: what a reader sees in one news page, as an `Article`.
+
+A pure function of the HTML and its URL; it never fetches. The page's own metadata
+(`metadata.py`) gives headline, byline, dates, canonical URL and language; trafilatura
+finds the body unless the site's configuration names a CSS selector for it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import lxml.html
+import trafilatura
+from cssselect import SelectorError
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from diffing.article import Article
+from diffing.metadata import PageMetadata, collapse, read_metadata
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""", re.IGNORECASE)
+_TAG = re.compile(r"<\s*[A-Za-z!?/]")
+_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+")
+_BY = re.compile(
+    r"^(?:by|written by|words by|posted by|von|par|por|door|di|da)\s*:?\s+", re.IGNORECASE
+)
+# Page chrome that trafilatura sometimes keeps: it changes between captures on its own.
+_CHROME = re.compile(
+    r"^(?:(?:updated|published|posted|last updated|modified)\b.{0,40}\bago"
+    r"|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago"
+    r"|advertisement|advertising|sponsored( content)?|share( this( article| story)?)?"
+    r"|(?:share|tweet|email|print|comment)(?:\s+(?:share|tweet|email|print|comment))*)\.?$",
+    re.IGNORECASE,
+)
+
+
+class ExtractionError(Exception):
+    """The input is not an HTML page at all (empty, binary, or no markup)."""
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """Per-site CSS overrides from redline.toml; each is optional."""
+
+    headline: str | None = None
+    byline: str | None = None
+    body: str | None = None
+
+    def __post_init__(self) -> None:
+        for field_name in ("headline", "byline", "body"):
+            selector = getattr(self, field_name)
+            if selector:
+                try:
+                    _compile(selector)
+                except SelectorError as error:
+                    raise ValueError(f"{field_name} selector {selector!r}: {error}") from None
+
+
+def extract_article(html: str | bytes, url: str, selectors: Selectors | None = None) -> Article:
+    """What a reader sees in `html` (served at `url`): headline, byline, dates, body.
+
+    >>> page = '<html lang="en"><h1>Rain</h1><p class="byline">By Ann Lee</p></html>'
+    >>> extract_article(page, "https://news.example/1").byline
+    'Ann Lee'
+    """
+    selectors = selectors or Selectors()
+    text = decode_html(html) if isinstance(html, bytes) else html
+    tree = parse_html(text, url)
+    meta = read_metadata(tree, url)
+    headline = _selected_text(tree, selectors.headline) or choose_headline(meta, url)
+    byline = _selected_text(tree, selectors.byline) or choose_byline(meta)
+    paragraphs = _selected_paragraphs(tree, selectors.body) or extract_paragraphs(tree, url)
+    return Article(
+        url=url,
+        headline=headline,
+        byline=clean_byline(byline),
+        published=meta.published,
+        updated=meta.updated,
+        paragraphs=drop_chrome(paragraphs, headline, byline),
+        canonical_url=meta.canonical_url,
+        language=meta.language,
+    )
+
+
+def decode_html(data: bytes) -> str:
+    """Bytes to text: BOM, then <meta charset> / XML declaration, else UTF-8 (replacing)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    head = data[:4096]
+    found = _CHARSET.search(head) or _XML_DECL.search(head)
+    return data.decode(_codec_for(found.group(1) if found else b"utf-8"), errors="replace")
+
+
+def _codec_for(label: bytes) -> str:
+    try:
+        name = codecs.lookup(label.decode("ascii").strip()).name
+    except (LookupError, UnicodeDecodeError):
+        return "utf-8"
+    # As browsers do (WHATWG Encoding): these labels mean windows-1252; UTF-16 in a
+    # meta tag of a page that decoded as ASCII cannot be right.
+    if name in ("latin-1", "iso8859-1", "ascii") or name.startswith("utf-16"):
+        return "cp1252" if not name.startswith("utf-16") else "utf-8"
+    return name
+
+
+def parse_html(text: str, url: str) -> HtmlElement:
+    """An lxml tree, or ExtractionError when `text` is empty or is not markup."""
+    if not text.strip():
+        raise ExtractionError(f"{url}: the page is empty")
+    if "\x00" in text[:2048] or not _TAG.search(text[:65536]):
+        raise ExtractionError(f"{url}: not an HTML page (no markup found)")
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses str with an encoding decl
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"{url}: not an HTML page ({error})") from None
+    if tree is None or tree.find(".//body") is None and tree.find(".//head") is None:
+        raise ExtractionError(f"{url}: not an HTML page (no <head> or <body>)")
+    return tree
+
+
+def choose_headline(meta: PageMetadata, url: str) -> str:
+    """The page's own headline claim, else the <h1> its <title> confirms, else <title>."""
+    if meta.headlines:
+        return strip_site_suffix(meta.headlines[0], meta, url)
+    title = strip_site_suffix(meta.title, meta, url)
+    for h1 in meta.h1s:
+        if _fold(h1) and _fold(h1) in _fold(meta.title):
+            return h1
+    return title or (meta.h1s[0] if meta.h1s else "")
+
+
+def strip_site_suffix(title: str, meta: PageMetadata, url: str) -> str:
+    """Drop " | Site Name" / " - Site" when that part names the site or the rest is the h1."""
+    site = {_fold(meta.site_name), _fold(urlsplit(url).hostname or "").removeprefix("www")}
+    site = {s for s in site if len(s) > 2}
+    h1s = {_fold(h1) for h1 in meta.h1s}
+    for separator in reversed(list(_SEPARATORS.finditer(title))):
+        kept, rest = title[: separator.start()], _fold(title[separator.end() :])
+        if any(rest in s or s in rest for s in site if len(rest) > 2) or _fold(kept) in h1s:
+            return kept
+    return title
+
+
+def _fold(text: str) -> str:
+    """Lower-cased letters and digits only: for comparing names, never for output."""
+    return re.sub(r"[\W_]+", "", text.casefold().removeprefix("the "))
+
+
+def choose_byline(meta: PageMetadata) -> str:
+    return meta.authors[0] if meta.authors else ""
+
+
+def clean_byline(byline: str) -> str:
+    """'By Ann Lee and Bo Chen' -> 'Ann Lee and Bo Chen'."""
+    return _BY.sub("", collapse(byline)).strip()
+
+
+def _selected_text(tree: HtmlElement, selector: str | None) -> str:
+    nodes = _select(tree, selector)
+    return collapse(nodes[0].text_content()) if nodes else ""
+
+
+def _selected_paragraphs(tree: HtmlElement, selector: str | None) -> list[str]:
+    return [t for t in (collapse(n.text_content()) for n in _select(tree, selector)) if t]
+
+
+def _select(tree: HtmlElement, selector: str | None) -> list[HtmlElement]:
+    if not selector:
+        return []
+    return _compile(selector)(tree)
+
+
+@lru_cache(maxsize=256)
+def _compile(selector: str) -> CSSSelector:
+    return CSSSelector(selector)
+
+
+def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:
+    """The body's paragraphs as trafilatura finds them, in order, whitespace collapsed."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, favor_precision=True, include_comments=False, include_tables=True
+    )
+    if document is None or not document.text:
+        return []
+    return [p for p in (collapse(line) for line in document.text.split("\n")) if p]
+
+
+def drop_chrome(paragraphs: list[str], headline: str, byline: str) -> tuple[str, ...]:
+    """Without page-chrome lines, and without a leading repeat of the headline or byline."""
+    kept = [p for p in paragraphs if not _CHROME.match(p)]
+    lead = {_fold(headline), _fold(byline), _fold(clean_byline(byline))} - {""}
+    while kept and _fold(clean_byline(kept[0])) in lead:
+        kept.pop(0)
+    return tuple(kept)
