@@ -69,13 +69,16 @@ def surt(url: str) -> str:
         url = "http://" + url
     url = re.sub(r"^(https?://)+", lambda m: m.group(1), url)
     scheme, netloc, path, query = _URL_RX.match(url).groups()
-    scheme = (scheme or "http").lower()
+    scheme = scheme or "http"
     host, port = split_netloc(netloc or "")
-    if scheme.startswith("http") and not host and path:
+    if scheme.lower().startswith("http") and not host and path:
         host, _, rest = path.lstrip("/").partition("/")  # "http:////example.com"
         path = "/" + rest
-    key = surt_host(host, scheme, port) if host else f"{scheme}:"
-    return key + canonical_path(path, bool(host)) + canonical_query(query)
+    host = canonical_host(host) if host else ""
+    query = canonical_query(query)
+    if not host:  # "urn:...", "dns:...": no host to reverse, path left as it is
+        return f"{scheme}:" + (canonical_path(path, False) or ("/" if query else "")) + query
+    return surt_host(host, scheme.lower(), port) + canonical_path(path, True) + query
 
 
 def split_netloc(netloc: str) -> tuple[str, str]:
@@ -88,7 +91,7 @@ def split_netloc(netloc: str) -> tuple[str, str]:
     return host, port
 
 
-def surt_host(host: str, scheme: str, port: str) -> str:
+def canonical_host(host: str) -> str:
     raw = unescape_fully(host.encode("utf-8"))
     try:
         text = raw.decode("ascii")
@@ -98,8 +101,11 @@ def surt_host(host: str, scheme: str, port: str) -> str:
     if text.isdigit():  # a 32-bit integer host is an IPv4 address
         n = int(text) & 0xFFFFFFFF
         text = ".".join(str((n >> s) & 255) for s in (24, 16, 8, 0))
-    text = _WWW_RX.sub("", escape_once(text.encode("utf-8")))
-    key = ",".join(reversed(text.split(".")))
+    return _WWW_RX.sub("", escape_once(text.encode("utf-8")).lower())
+
+
+def surt_host(host: str, scheme: str, port: str) -> str:
+    key = ",".join(reversed(host.split(".")))
     if port and port != _DEFAULT_PORTS.get(scheme):
         key += f":{int(port) if port.isdigit() else port}"
     return key + ")"

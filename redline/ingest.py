@@ -11,7 +11,7 @@ import json
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from archive import index
 from archive.index import CaptureRow
@@ -161,8 +161,13 @@ def _capture_row(record: WarcRecord, name: str) -> CaptureRow:
 
 
 def _site_for(config: Config, url: str) -> Site | None:
+    """The site whose articles `url` matches, else the site on the same host."""
     for site in config.sites:
         if site.is_article(url):
+            return site
+    host = urlsplit(url).netloc
+    for site in config.sites:
+        if any(urlsplit(u).netloc == host for u in (*site.feeds, *site.sitemaps, *site.start_urls)):
             return site
     return None
 

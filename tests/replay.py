@@ -21,9 +21,13 @@ import zlib
 from collections.abc import Sequence
 from email.message import Message
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS_VENV = ROOT / ".tools-venv"
@@ -87,7 +91,7 @@ class PywbCollection:
         self.root: Path | None = None
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> PywbCollection:
+    def __enter__(self) -> Self:
         self.root = Path(tempfile.mkdtemp(prefix="pywb-"))
         try:
             self.build_collection()

@@ -80,7 +80,7 @@ def test_written_lines_are_sorted_bytewise(readable_warcs: list[Path]) -> None:
     assert problems == []
     assert len(text) == len(lines)
     assert [t.encode() for t in text] == sorted(t.encode() for t in text)
-    key, ts, fields = text[0].split(" ", 2)
+    _, ts, fields = text[0].split(" ", 2)
     assert len(ts) == 14 and ts.isdigit()
     assert set(json.loads(fields)) >= {"url", "length", "offset", "filename"}
 
@@ -180,6 +180,10 @@ SURT_PROBES = [
     "https://news.example/2026/11/story?ref=rss&utm_source=x",
     "dns:example.com",
     "http://example.com/%7Euser/index.html?%41=%42",
+    "https://?nXL",
+    "https://.xru%C3%A9t6Bc?@VA01",
+    "http://./x?q=1",
+    "http://caf\u00e9.example:8080/\u00e9?b=\u00e9&a",
 ]
 
 

@@ -40,8 +40,11 @@ def test_paths_are_relative_to_the_config_file(tmp_path):
         ('max_page_bytes = "big"\n' + GOOD, "max_page_bytes", "whole number"),
         ("archive_dirr = 'x'\n" + GOOD, "archive_dirr", "unknown key"),
         (GOOD + 'ignore = ["(unclosed"]\n', "sites[example].ignore", "bad regular expression"),
-        (GOOD.replace("https://news.example/rss.xml", "news.example/rss"),
-         "sites[example].feeds", "not an http(s) URL"),
+        (
+            GOOD.replace("https://news.example/rss.xml", "news.example/rss"),
+            "sites[example].feeds",
+            "not an http(s) URL",
+        ),
         ('[schedule]\nintervals = [["3x", "1h"]]\n' + GOOD, "schedule.intervals", "duration"),
         ("[[sites]]\nfeeds = []\n", "sites[0].name", "needs a name"),
         ("this is = not toml =", None, "not valid TOML"),
@@ -59,7 +62,7 @@ def test_bad_files_name_the_key_and_the_problem(tmp_path, text, key, problem):
 
 
 def test_cli_exits_2_without_a_traceback(tmp_path):
-    path = write(tmp_path, 'max_page_bytes = -1\n' + GOOD)
+    path = write(tmp_path, "max_page_bytes = -1\n" + GOOD)
     result = CliRunner().invoke(main, ["-c", str(path), "changes"])
     assert result.exit_code == 2
     assert "max_page_bytes: must be at least" in result.output

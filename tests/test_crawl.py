@@ -61,8 +61,8 @@ def test_edits_are_reported_and_noise_is_not(tmp_path, room):
     config = write_config(tmp_path, room.base_url)
     crawl(config)
     slugs = sorted(room.articles)
-    first = room.articles[slugs[0]]
-    room.edit(slugs[0], headline=first.headline + " as storm nears")
+    new_headline = room.articles[slugs[0]].headline + " as storm nears"
+    room.edit(slugs[0], headline=new_headline)
     body = list(room.articles[slugs[1]].paragraphs)
     words = body[0].split()
     words[2] = words[2] + "s" if not words[2].endswith("s") else words[2][:-1]
@@ -77,7 +77,7 @@ def test_edits_are_reported_and_noise_is_not(tmp_path, room):
     assert set(by_url) == {room.article_url(s) for s in slugs[:4]}
     headline = by_url[room.article_url(slugs[0])]
     assert headline["kinds"] == ["headline"]
-    assert headline["headline_after"] == first.headline + " as storm nears"
+    assert headline["headline_after"] == new_headline
     assert (headline["from_revision"], headline["to_revision"]) == (1, 2)
     assert by_url[room.article_url(slugs[1])]["kinds"] == ["body"]
     assert by_url[room.article_url(slugs[2])]["kinds"] == ["byline"]

@@ -24,7 +24,9 @@ def test_interval_grows_with_time_since_last_change():
 
 def test_whole_days_count():
     """diffengine's bug: timedelta.seconds ignores days, so 2 days + 1 minute looked fresh."""
-    assert next_check(NOW - timedelta(days=2, minutes=1), NOW, INTERVALS) - NOW == timedelta(hours=3)
+    assert next_check(NOW - timedelta(days=2, minutes=1), NOW, INTERVALS) - NOW == timedelta(
+        hours=3
+    )
 
 
 def test_tracking_stops_after_the_last_bound():

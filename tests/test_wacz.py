@@ -207,6 +207,8 @@ def test_duplicate_names_and_missing_files_are_refused(warc_fixtures: Path, tmp_
         export_wacz([tmp_path / "nope.warc.gz"], [], out)
     with pytest.raises(WaczError, match="no WARC"):
         export_wacz([], [], out)
+    with pytest.raises(WaczError, match="no-dir/x.wacz: cannot write"):
+        export_wacz(twins[:1], [], tmp_path / "no-dir" / "x.wacz")
     assert not out.exists()
 
 
