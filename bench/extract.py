@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT))
 
-from diffing.extract import extract_article  # noqa: E402
+from diffing.extract import extract_article
 
 # Readability test pages from news outlets, whatever their metadata says.
 NEWS_NAMES = re.compile(
@@ -33,7 +33,7 @@ NEWS_NAMES = re.compile(
     r"engadget|theverge|cnet|ars|heise|lwn|quanta|tmz|medicalnewstoday|gmw|qq|"
     r"pixnet|aclu|spiceworks|ehow|webmd|iab|topicseed|simplyfound)"
 )
-_SUFFIX = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+")
+_SUFFIX = re.compile(r"\s+(?:[|\-–—:·»«/_]|::)\s*|\s*[|_]\s+|_|\s+(?=\[)")
 
 
 def normalise(text: str | None) -> str:
@@ -60,7 +60,7 @@ def _title_forms(title: str) -> Iterator[str]:
 
 
 def same_byline(ours: str, expected: str) -> bool:
-    ours_f, expected_f = fold(re.sub(r"^\s*by\s+", "", ours, flags=re.I)), fold(expected)
+    ours_f, expected_f = fold(re.sub(r"^\s*by\s+", "", ours, flags=re.IGNORECASE)), fold(expected)
     expected_f = re.sub(r"^by ", "", expected_f)
     return bool(ours_f) and (ours_f in expected_f or expected_f in ours_f)
 

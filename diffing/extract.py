@@ -30,6 +30,19 @@ _SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+")
 _BY = re.compile(
     r"^(?:by|written by|words by|posted by|von|par|por|door|di|da)\s*:?\s+", re.IGNORECASE
 )
+_BYLINE_PARTS = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATEISH = re.compile(
+    rf"\bago\b|^(?:updated|published|posted|last updated|modified)\b|^\d+\s*[smhdw]$"
+    rf"|^(?:on\s+)?(?:\w+day,?\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
+    rf"|^\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}|^\d{{1,2}}:\d\d",
+    re.IGNORECASE,
+)
+_TRAILING_DATE = re.compile(
+    rf"\s+(?:(?:on|updated|published|posted)\b.*|(?:\w+day,?\s+)?{_MONTH}\s+\d{{1,2}}\b.*"
+    rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b.*|\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}\b.*)$",
+    re.IGNORECASE,
+)
 # Page chrome that trafilatura sometimes keeps: it changes between captures on its own.
 _CHROME = re.compile(
     r"^(?:(?:updated|published|posted|last updated|modified)\b.{0,40}\bago"
@@ -97,6 +110,12 @@ def decode_html(data: bytes) -> str:
     ):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
+    try:
+        # Valid UTF-8 with non-ASCII bytes is all but impossible in a legacy encoding, and
+        # pages re-saved as UTF-8 often keep their old <meta charset>.
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     head = data[:4096]
     found = _CHARSET.search(head) or _XML_DECL.search(head)
     return data.decode(_codec_for(found.group(1) if found else b"utf-8"), errors="replace")
@@ -131,14 +150,31 @@ def parse_html(text: str, url: str) -> HtmlElement:
 
 
 def choose_headline(meta: PageMetadata, url: str) -> str:
-    """The page's own headline claim, else the <h1> its <title> confirms, else <title>."""
-    if meta.headlines:
-        return strip_site_suffix(meta.headlines[0], meta, url)
+    """The most trusted headline claim, unless the page's other claims clearly name another.
+
+    Claims, most trusted first: JSON-LD, og/twitter/dc titles, <title>, <h1>s. A JSON-LD
+    `headline` that is really a description (Wikipedia) loses to the name that <h1>,
+    og:title and <title> all repeat.
+    """
     title = strip_site_suffix(meta.title, meta, url)
-    for h1 in meta.h1s:
-        if _fold(h1) and _fold(h1) in _fold(meta.title):
-            return h1
-    return title or (meta.h1s[0] if meta.h1s else "")
+    claims = [strip_site_suffix(h, meta, url) for h in meta.headlines] + [title, *meta.h1s]
+    claims = [c for c in claims if c]
+    if not claims:
+        return ""
+    sources = [*meta.headlines, *meta.h1s, meta.title]
+    support = [sum(_agrees(claim, source) for source in sources) for claim in claims]
+    best = max(range(len(claims)), key=lambda i: (support[i], -i))
+    return claims[best] if support[best] >= support[0] + 2 else claims[0]
+
+
+def _agrees(claim: str, source: str) -> bool:
+    folded = _fold(claim)
+    if not folded:
+        return False
+    whole = _fold(source)
+    return whole == folded or any(
+        _fold(source[: s.start()]) == folded for s in _SEPARATORS.finditer(source)
+    )
 
 
 def strip_site_suffix(title: str, meta: PageMetadata, url: str) -> str:
@@ -163,8 +199,14 @@ def choose_byline(meta: PageMetadata) -> str:
 
 
 def clean_byline(byline: str) -> str:
-    """'By Ann Lee and Bo Chen' -> 'Ann Lee and Bo Chen'."""
-    return _BY.sub("", collapse(byline)).strip()
+    """'By Ann Lee | Staff writer | 5 days ago' -> 'Ann Lee | Staff writer'.
+
+    Dates and relative times in a byline change between captures on their own, so they
+    are never part of it.
+    """
+    parts = [_BY.sub("", p) for p in _BYLINE_PARTS.split(collapse(byline))]
+    kept = [_TRAILING_DATE.sub("", p).strip(" ,;") for p in parts if not _DATEISH.search(p)]
+    return " | ".join(p for p in kept if p)
 
 
 def _selected_text(tree: HtmlElement, selector: str | None) -> str:

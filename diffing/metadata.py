@@ -45,6 +45,14 @@ PUBLISHED_KEYS = (
     "parsely-pub-date",
 )
 UPDATED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+# Visible byline markup, most specific first; only the first non-empty one counts.
+_BYLINE_XPATHS = (
+    '//*[@rel="author"][not(self::link)]',
+    '//*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+    '//*[contains(@class, "byline")]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " author ")]',
+)
 _WS = re.compile(r"\s+")
 
 
@@ -161,13 +169,12 @@ def meta_authors(tree: HtmlElement, meta: dict[str, str]) -> Iterator[str]:
         value = meta.get(key, "")
         if value and not _looks_like_url(value):
             yield value
-    for xpath in (
-        '//a[@rel="author"]',
-        '//*[@itemprop="author"]',
-        '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
-    ):
-        for node in tree.xpath(xpath)[:1]:
-            yield collapse(node.get("content") or node.text_content())
+    for xpath in _BYLINE_XPATHS:
+        for node in tree.xpath(xpath):
+            text = collapse(node.get("content") or node.text_content())
+            if text and len(text) <= 120:
+                yield text
+                return
 
 
 def _looks_like_url(text: str) -> bool:
