@@ -285,7 +285,10 @@ class WarcWriter:
             ("WARC-Type", "metadata"),
             ("WARC-Record-ID", new_record_id()),
             ("WARC-Date", date),
-            ("WARC-Target-URI", encode_uri(target_uri)),
+            (
+                "WARC-Target-URI",
+                target_uri if target_uri.startswith("urn:") else encode_uri(target_uri),
+            ),
             ("WARC-Refers-To", _checked_id(refers_to)),
         ]
         return self._write_single(fields, payload, content_type, None)

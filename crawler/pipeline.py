@@ -14,6 +14,7 @@ from .session import CrawlSession
 
 logger = logging.getLogger(__name__)
 EXTRACTOR = "redline-extract/1"
+ARTICLE_URN = "urn:redline:article:"
 
 
 class TrackPipeline:
@@ -33,7 +34,9 @@ class TrackPipeline:
         captures = response.meta.get("redline_captures") or []
         if not captures:
             return None
-        self.stats.inc_value("redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles")
+        self.stats.inc_value(
+            "redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles"
+        )
         if not self.track:
             return None
         capture_id, capture = captures[-1]
@@ -62,15 +65,25 @@ class TrackPipeline:
         except ExtractionError as exc:
             article, data = None, {"error": str(exc), "extractor": EXTRACTOR}
             logger.warning("extraction failed for %s: %s", capture.url, exc)
+        # A synthetic URI: under the page's own URI, replay tools would serve this JSON
+        # in place of the page captured in the same second. WARC-Refers-To links them.
         self.session.writer.write_metadata(
-            refers_to=capture.record_id, target_uri=capture.url, date=capture.fetched_at,
+            refers_to=capture.record_id,
+            target_uri=ARTICLE_URN + capture.url,
+            date=capture.fetched_at,
             payload=json.dumps(data, ensure_ascii=False, sort_keys=True).encode(),
         )
         return article
 
     def _count(self, verdict: str, site: str, response) -> None:
-        key = {"new": "new_articles", "changed": "changed", "unchanged": "unchanged",
-               "error": "extraction_failed", "removed": "removed", "restored": "changed"}
+        key = {
+            "new": "new_articles",
+            "changed": "changed",
+            "unchanged": "unchanged",
+            "error": "extraction_failed",
+            "removed": "removed",
+            "restored": "changed",
+        }
         if verdict in key:
             self.stats.inc_value(f"redline/{key[verdict]}")
         self.stats.inc_value(f"redline/site/{site}/{'error' if verdict == 'error' else 'ok'}")

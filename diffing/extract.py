@@ -205,8 +205,8 @@ def clean_byline(byline: str) -> str:
     are never part of it.
     """
     parts = [_BY.sub("", p) for p in _BYLINE_PARTS.split(collapse(byline))]
-    kept = [_TRAILING_DATE.sub("", p).strip(" ,;") for p in parts if not _DATEISH.search(p)]
-    return " | ".join(p for p in kept if p)
+    parts = [_TRAILING_DATE.sub("", p).strip(" ,;") for p in parts]
+    return " | ".join(p for p in parts if p and not _DATEISH.search(p))
 
 
 def _selected_text(tree: HtmlElement, selector: str | None) -> str:

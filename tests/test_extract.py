@@ -1,0 +1,289 @@
+"""extract_article: hand-written pages with exact expectations, then the real corpus."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+
+from diffing.extract import ExtractionError, Selectors, clean_byline, extract_article
+
+ROOT = Path(__file__).resolve().parent.parent
+URL = "https://news.example/2026/11/storm"
+STORY = (
+    "The storm reached the northern coast shortly after midnight on Tuesday, bringing winds "
+    "of more than 120 kilometres an hour and flooding hundreds of homes in three towns.",
+    "Emergency services said 14 people had been rescued from their roofs by helicopter, and "
+    "that the number of people in temporary shelters had risen to more than two thousand.",
+    "“We have never seen water this high,” said Maria Olsen, who has run the harbour café "
+    "for thirty years. “The whole street was a river by two in the morning.”",
+    "The regional government has asked for help from the national army, and the prime "
+    "minister is expected to visit the worst-hit areas on Wednesday afternoon.",
+    "Forecasters warned that a second band of heavy rain could arrive by the weekend, and "
+    "urged residents of low-lying streets to move their cars and valuables to higher ground.",
+)
+
+
+def page(head: str = "", body_top: str = "", chrome: str = "", lang: str = "en") -> str:
+    """A news page: the STORY paragraphs inside <article>, surrounded by page chrome."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>'
+        '<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>'
+        '<li><a href="/sport">Sport</a></li></ul></nav>'
+        f"<main><article>{body_top}<div class='story-body'>{paragraphs}</div></article>"
+        f"{chrome}</main><footer><p>© 2026 Daily Planet. All rights reserved.</p></footer>"
+        "</body></html>"
+    )
+
+
+def jsonld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_body_is_the_story_paragraphs_in_order() -> None:
+    article = extract_article(page(body_top="<h1>Storm floods northern coast</h1>"), URL)
+    assert article.paragraphs == STORY
+    assert article.headline == "Storm floods northern coast"
+    assert article.body == "\n\n".join(STORY)
+
+
+def test_same_story_in_different_chrome_gives_the_same_article() -> None:
+    quiet = page(body_top="<h1>Storm floods northern coast</h1>")
+    related = "".join(
+        f'<li><a href="/2026/11/{n}">Related story number {n} about something else</a></li>'
+        for n in range(8)
+    )
+    noisy = page(
+        body_top="<h1>Storm floods northern coast</h1><p>Updated 5 minutes ago</p>",
+        chrome=(
+            f"<aside class='most-read'><h2>Most read</h2><ul>{related}</ul></aside>"
+            "<div class='newsletter'><p>Sign up to our newsletter</p><form><input></form></div>"
+            "<div class='share'><a>Share</a> <a>Tweet</a> <a>Email</a></div>"
+            "<div class='ad'><p>Advertisement</p></div>"
+        ),
+    )
+    assert extract_article(noisy, URL) == extract_article(quiet, URL)
+
+
+def test_jsonld_headline_takes_precedence_over_og_and_title() -> None:
+    head = (
+        jsonld({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "A"})
+        + '<meta property="og:title" content="B"><title>C - Daily Planet</title>'
+    )
+    assert extract_article(page(head=head), URL).headline == "A"
+
+
+def test_jsonld_article_is_found_in_graph_and_lists() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "WebSite", "name": "Daily Planet"},
+            {
+                "@type": ["ReportageNewsArticle"],
+                "headline": "Storm floods coast",
+                "author": [{"@type": "Person", "name": "Ann Lee"}, {"name": "Bo Chen"}],
+                "datePublished": "2026-11-28T04:00:00Z",
+                "dateModified": "2026-11-28T05:30:00+01:00",
+                "inLanguage": "en-GB",
+            },
+        ]
+    }
+    article = extract_article(page(head=jsonld([{"@type": "Thing"}, graph]), lang=""), URL)
+    assert article.headline == "Storm floods coast"
+    assert article.byline == "Ann Lee, Bo Chen"
+    assert article.published == "2026-11-28T04:00:00+00:00"
+    assert article.updated == "2026-11-28T05:30:00+01:00"
+    assert article.language == "en-GB"
+
+
+def test_og_title_without_its_site_suffix_when_no_jsonld() -> None:
+    head = (
+        '<meta property="og:title" content="Storm floods coast | Daily Planet">'
+        '<meta property="og:site_name" content="Daily Planet"><title>Home</title>'
+    )
+    assert extract_article(page(head=head), URL).headline == "Storm floods coast"
+
+
+def test_title_without_suffix_when_no_metadata() -> None:
+    head = "<title>Storm floods coast - Daily Planet</title>"
+    body_top = "<h1>Storm floods coast</h1>"
+    assert extract_article(page(head=head, body_top=body_top), URL).headline == (
+        "Storm floods coast"
+    )
+
+
+def test_description_in_jsonld_headline_loses_to_what_the_page_shows() -> None:
+    head = (
+        jsonld({"@type": "Article", "name": "New Zealand", "headline": "country in Oceania"})
+        + '<meta property="og:title" content="New Zealand - Wikipedia">'
+        + "<title>New Zealand - Wikipedia</title>"
+    )
+    article = extract_article(page(head=head, body_top="<h1>New Zealand</h1>"), URL)
+    assert article.headline == "New Zealand"
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ('<meta name="author" content="By Ann Lee">', "Ann Lee"),
+        ('<p class="byline">By Ann Lee | Staff writer | 5 days ago</p>', "Ann Lee | Staff writer"),
+        ('<a rel="author" href="/ann">BY  Ann\n Lee</a>', "Ann Lee"),
+        ('<span itemprop="author creator">Par Sébastien Farcis</span>', "Sébastien Farcis"),
+    ],
+)
+def test_byline_sources_and_by_stripping(markup: str, expected: str) -> None:
+    where = {"head": markup} if markup.startswith("<meta") else {"body_top": markup}
+    article = extract_article(page(**where), URL)
+    assert article.byline == expected
+    assert expected not in article.paragraphs
+
+
+def test_clean_byline_drops_dates_and_relative_times() -> None:
+    assert clean_byline("By Nathan Willis March 25, 2015") == "Nathan Willis"
+    assert clean_byline("James Akinaka • 8h") == "James Akinaka"
+    assert clean_byline("Maya Jones, Updated 5 minutes ago") == "Maya Jones"
+    assert clean_byline("By Jon May and June Smith") == "Jon May and June Smith"
+
+
+def test_css_overrides_choose_headline_byline_and_body() -> None:
+    body_top = "<h1>Site banner</h1><h2 class='hl'>Storm floods coast</h2><i class='by'>Ann</i>"
+    selectors = Selectors(headline="h2.hl", byline="i.by", body=".story-body p:nth-child(-n+2)")
+    article = extract_article(page(body_top=body_top), URL, selectors)
+    assert (article.headline, article.byline) == ("Storm floods coast", "Ann")
+    assert article.paragraphs == STORY[:2]
+
+
+def test_body_selector_that_matches_nothing_falls_back_to_the_extractor() -> None:
+    article = extract_article(page(), URL, Selectors(body="div.no-such-thing p"))
+    assert article.paragraphs == STORY
+
+
+def test_bad_selector_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"body selector 'p\[': "):
+        Selectors(body="p[")
+
+
+def test_canonical_is_absolute_and_og_url_is_the_fallback() -> None:
+    head = '<link rel="canonical" href="/2026/11/storm-floods-coast">'
+    assert extract_article(page(head=head), URL).canonical_url == (
+        "https://news.example/2026/11/storm-floods-coast"
+    )
+    head = '<meta property="og:url" content="https://news.example/a?id=1">'
+    assert extract_article(page(head=head), URL).canonical_url == "https://news.example/a?id=1"
+    assert extract_article(page(), URL).canonical_url is None
+
+
+def test_language_from_html_lang_then_og_locale() -> None:
+    assert extract_article(page(lang="fr"), URL).language == "fr"
+    head = '<meta property="og:locale" content="pt_BR">'
+    assert extract_article(page(head=head, lang=""), URL).language == "pt-BR"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2015-07-24T05:36:09+0100", "2015-07-24T05:36:09+01:00"),
+        ("Tue, 01 Dec 2015 10:00:00 GMT", "2015-12-01T10:00:00+00:00"),
+        ("2016-02-01", "2016-02-01T00:00:00"),
+        ("yesterday", None),
+    ],
+)
+def test_dates_become_iso_8601(value: str, expected: str | None) -> None:
+    head = f'<meta property="article:published_time" content="{value}">'
+    assert extract_article(page(head=head), URL).published == expected
+
+
+@pytest.mark.parametrize("encoding", ["windows-1252", "iso-8859-1", "shift_jis", "utf-8"])
+def test_bytes_are_decoded_by_their_meta_charset(encoding: str) -> None:
+    headline = "Café Straße" if encoding != "shift_jis" else "東京で大雨"
+    html = page(body_top=f"<h1>{headline}</h1>").replace('charset="utf-8"', "")
+    html = html.replace("<meta charset=utf-8>", "").replace(
+        "<head>", f'<head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
+    )
+    html = html.replace("“", '"').replace("”", '"')
+    article = extract_article(html.encode(encoding), URL)
+    assert article.headline == headline
+    assert article.paragraphs[0] == STORY[0]
+
+
+def test_utf8_bom_and_undeclared_bytes() -> None:
+    html = page(body_top="<h1>Zürich</h1>").replace('<meta charset="utf-8">', "")
+    assert extract_article(b"\xef\xbb\xbf" + html.encode(), URL).headline == "Zürich"
+    broken = html.replace("Zürich", "Z\udcfcrich").encode("utf-8", "surrogateescape")
+    assert extract_article(broken, URL).headline == "Z\ufffdrich"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        ("   \n ", "empty"),
+        (b"\x00\x01\x02PK\x03\x04" * 50, "not an HTML page"),
+        ('{"headline": "json, not html"}', "not an HTML page"),
+    ],
+)
+def test_input_that_is_not_html_raises_a_clear_error(data: str | bytes, reason: str) -> None:
+    with pytest.raises(ExtractionError, match=rf"^{URL}: .*{reason}"):
+        extract_article(data, URL)
+
+
+def test_html_without_an_article_gives_an_empty_body_not_an_error() -> None:
+    article = extract_article("<html><body><nav><a href='/'>Home</a></nav></body></html>", URL)
+    assert article.paragraphs == ()
+    assert article.url == URL
+
+
+# --- the real world: ../shared/corpus ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bench(corpus: Path):
+    """bench/extract.py, whose metrics the targets below share."""
+    spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "bench" / "extract.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("name", "byline", "language"),
+    [
+        ("nytimes-1", "Jeffrey Gettleman", "en"),
+        ("nytimes-2", "Steven Davidoff Solomon", "en"),
+        ("bbc-1", "", "en"),
+        ("lemonde-1", "Martin Untersinger (avec Damien Leloup et Morgane Tual)", "fr"),
+        ("wapo-1", "Erin Cunningham", None),
+        ("folha", "Bruno (Henrique Zecchin) Rodrigues", "pt-BR"),
+    ],
+)
+def test_real_news_pages(corpus: Path, name: str, byline: str, language: str | None) -> None:
+    folder = corpus / "pages-readability" / name
+    expected = json.loads((folder / "expected-metadata.json").read_text(encoding="utf-8"))
+    article = extract_article((folder / "source.html").read_bytes(), "https://example.org/")
+    assert article.headline == expected["title"]
+    assert (article.byline, article.language) == (byline, language)
+    assert len(article.paragraphs) >= 7
+
+
+def test_noise_only_recaptures_give_identical_articles(bench, corpus: Path) -> None:
+    pairs, differing = bench.recapture_pairs_differing(corpus)
+    assert pairs == 296
+    assert differing == []
+
+
+def test_headline_accuracy_on_news_pages_is_at_least_95_percent(bench, corpus: Path) -> None:
+    pages, right, _, _, misses = bench.measure_headlines(corpus)
+    assert pages >= 50
+    assert right / pages >= 0.95, misses
+
+
+def test_median_body_f1_on_the_extraction_benchmark_is_at_least_0_9(bench, corpus: Path) -> None:
+    scores = [
+        bench.token_f1(extract_article(path.read_bytes(), entry["url"]).body, entry["articleBody"])
+        for path, entry in bench.benchmark_pages(corpus)
+    ]
+    assert len(scores) == 181
+    assert statistics.median(scores) >= 0.9
