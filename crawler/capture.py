@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http
 import logging
+import sqlite3
 from datetime import datetime, timezone
 
 from scrapy import signals
@@ -53,6 +54,14 @@ class WarcCapture:
 
     def response_downloaded(self, response, request, spider=None) -> None:
         self.received.pop(id(request), None)
+        if self.session.fatal:
+            return
+        try:
+            self._archive(response, request)
+        except (OSError, sqlite3.Error) as exc:
+            self.session.fail(self.crawler, f"cannot write the archive or index: {exc}")
+
+    def _archive(self, response, request) -> None:
         exchange = exchange_of(request, response, self.max_page_bytes)
         db = self.session.db
         revisit = revisit_for(db, exchange)

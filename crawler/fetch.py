@@ -25,7 +25,6 @@ class FetchBookkeeping:
 
     def process_request(self, request, spider=None):
         request.meta["redline_fetch_date"] = datetime.now(timezone.utc)
-        return None
 
     def process_response(self, request, response, spider=None):
         request.meta.setdefault("download_maxsize", self.max_decoded_bytes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from dataclasses import replace
 
 from scrapy.crawler import Crawler
@@ -29,16 +30,25 @@ class TrackPipeline:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
+        if self.session.fatal:
+            return None
+        try:
+            return self._process(item)
+        except (OSError, sqlite3.Error) as exc:
+            self.session.fail(self.crawler, f"cannot write the archive or index: {exc}")
+            return None
+
+    def _process(self, item):
         response = item["response"]
         site = self.session.config.site(item["site"])
         captures = response.meta.get("redline_captures") or []
         if not captures:
-            return None
+            return
         self.stats.inc_value(
             "redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles"
         )
         if not self.track:
-            return None
+            return
         capture_id, capture = captures[-1]
         moved_from = None
         first_id, first = captures[0]
@@ -51,9 +61,9 @@ class TrackPipeline:
         outcome = self.session.tracker.track(
             capture_id, capture, article, site=site.name, ignore=site.ignore, moved_from=moved_from
         )
-        self._count(outcome.verdict, site.name, response)
+        self._count(outcome, site.name)
         self._remember_validators(outcome.article_id, response)
-        return None
+        return
 
     def _article(self, response, capture, site):
         if capture.record_type == "revisit" or capture.http_status != 200:
@@ -75,7 +85,10 @@ class TrackPipeline:
         )
         return article
 
-    def _count(self, verdict: str, site: str, response) -> None:
+    def _count(self, outcome, site: str) -> None:
+        verdict = outcome.verdict
+        if verdict in ("changed", "restored") and outcome.change_id is None:
+            verdict = "unchanged"  # a version seen before (A/B test): a revision, no change
         key = {
             "new": "new_articles",
             "changed": "changed",

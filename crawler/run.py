@@ -14,7 +14,9 @@ from redline.config import Config
 from .spiders.news import NewsSpider
 
 
-def crawl_settings(config: Config, *, sites=(), recheck="due", limit=0, track=True) -> Settings:
+def crawl_settings(
+    config: Config, *, sites=(), recheck="due", limit=0, track=True, progress=False
+) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.update(
@@ -24,6 +26,7 @@ def crawl_settings(config: Config, *, sites=(), recheck="due", limit=0, track=Tr
             "REDLINE_RECHECK": recheck,
             "REDLINE_LIMIT": limit,
             "REDLINE_TRACK": track,
+            "REDLINE_PROGRESS": progress,
             "USER_AGENT": config.user_agent,
             "REDLINE_MAX_DECODED_BYTES": max(100_000_000, 5 * config.max_page_bytes),
         },
@@ -42,7 +45,7 @@ def run_pass(config: Config, **options) -> dict:
     """Crawl once; returns the summary of the contract's `redline crawl --json`."""
     started = time.monotonic()
     settings = crawl_settings(config, **options)
-    process = CrawlerProcess(settings, install_root_handler=not options.get("quiet", False))
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)
     process.start()
@@ -70,4 +73,5 @@ def summarise(stats: dict, config: Config, seconds: float) -> dict:
         "sites_failing": failing,
         "warc_files": [str(Path(f)) for f in files],
         "seconds": round(seconds, 3),
+        "fatal": stats.get("redline/fatal"),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from archive.index import open_index
 from archive.warc_writer import WarcWriter
@@ -18,6 +19,7 @@ class CrawlSession:
 
     def __init__(self, config: Config, settings):
         self.config = config
+        self.fatal: str | None = None
         self.db = open_index(config.database)
         self.tracker = Tracker(self.db, config.intervals)
         self.writer = WarcWriter(
@@ -42,6 +44,14 @@ class CrawlSession:
             session = cls(load_config(path), crawler.settings)
             crawler._redline_session = session
         return session
+
+    def fail(self, crawler: Crawler, message: str) -> None:
+        """The archive or index cannot be written: stop the pass rather than lose pages."""
+        if self.fatal:
+            return
+        self.fatal = message
+        crawler.stats.set_value("redline/fatal", message)
+        deferred_from_coro(crawler.engine.close_spider_async(reason="archive_unwritable"))
 
     def close(self) -> list[str]:
         closed = self.writer.close()

@@ -39,7 +39,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.fetch.FetchBookkeeping": 595,
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.NewsThrottle": 0,
     "crawler.capture.WarcCapture": 100,
+    "crawler.progress.Progress": 200,
 }
 ITEM_PIPELINES = {
     "crawler.pipeline.TrackPipeline": 300,
@@ -53,4 +56,5 @@ REDLINE_CONFIG = None  # path of redline.toml; None: $REDLINE_CONFIG or ./redlin
 REDLINE_SITES = []  # names of the sites to crawl; empty: all
 REDLINE_RECHECK = "due"  # due | all | none
 REDLINE_LIMIT = 0  # at most this many article fetches this pass; 0: no limit
+REDLINE_PROGRESS = False  # a progress line on stderr (set when it is a terminal)
 REDLINE_TRACK = True  # extract, diff and index articles (off: archive only)

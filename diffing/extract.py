@@ -21,28 +21,12 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from diffing.article import Article
-from diffing.metadata import PageMetadata, collapse, read_metadata
+from diffing.metadata import PageMetadata, clean_byline, collapse, read_metadata
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""", re.IGNORECASE)
 _TAG = re.compile(r"<\s*[A-Za-z!?/]")
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+")
-_BY = re.compile(
-    r"^(?:by|written by|words by|posted by|von|par|por|door|di|da)\s*:?\s+", re.IGNORECASE
-)
-_BYLINE_PARTS = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_DATEISH = re.compile(
-    rf"\bago\b|^(?:updated|published|posted|last updated|modified)\b|^\d+\s*[smhdw]$"
-    rf"|^(?:on\s+)?(?:\w+day,?\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
-    rf"|^\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}|^\d{{1,2}}:\d\d",
-    re.IGNORECASE,
-)
-_TRAILING_DATE = re.compile(
-    rf"\s+(?:(?:on|updated|published|posted)\b.*|(?:\w+day,?\s+)?{_MONTH}\s+\d{{1,2}}\b.*"
-    rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b.*|\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}\b.*)$",
-    re.IGNORECASE,
-)
 # Page chrome that trafilatura sometimes keeps: it changes between captures on its own.
 _CHROME = re.compile(
     r"^(?:(?:updated|published|posted|last updated|modified)\b.{0,40}\bago"
@@ -54,7 +38,7 @@ _CHROME = re.compile(
 
 
 class ExtractionError(Exception):
-    """The input is not an HTML page at all (empty, binary, or no markup)."""
+    """The input is not an HTML page at all (empty, binary, no markup), or trafilatura broke."""
 
 
 @dataclass(frozen=True)
@@ -87,12 +71,12 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
     tree = parse_html(text, url)
     meta = read_metadata(tree, url)
     headline = _selected_text(tree, selectors.headline) or choose_headline(meta, url)
-    byline = _selected_text(tree, selectors.byline) or choose_byline(meta)
+    byline = clean_byline(_selected_text(tree, selectors.byline)) or meta.byline
     paragraphs = _selected_paragraphs(tree, selectors.body) or extract_paragraphs(tree, url)
     return Article(
         url=url,
         headline=headline,
-        byline=clean_byline(byline),
+        byline=byline,
         published=meta.published,
         updated=meta.updated,
         paragraphs=drop_chrome(paragraphs, headline, byline),
@@ -128,9 +112,9 @@ def _codec_for(label: bytes) -> str:
         return "utf-8"
     # As browsers do (WHATWG Encoding): these labels mean windows-1252; UTF-16 in a
     # meta tag of a page that decoded as ASCII cannot be right.
-    if name in ("latin-1", "iso8859-1", "ascii") or name.startswith("utf-16"):
-        return "cp1252" if not name.startswith("utf-16") else "utf-8"
-    return name
+    if name.startswith("utf-16"):
+        return "utf-8"
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
 
 
 def parse_html(text: str, url: str) -> HtmlElement:
@@ -194,21 +178,6 @@ def _fold(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold().removeprefix("the "))
 
 
-def choose_byline(meta: PageMetadata) -> str:
-    return meta.authors[0] if meta.authors else ""
-
-
-def clean_byline(byline: str) -> str:
-    """'By Ann Lee | Staff writer | 5 days ago' -> 'Ann Lee | Staff writer'.
-
-    Dates and relative times in a byline change between captures on their own, so they
-    are never part of it.
-    """
-    parts = [_BY.sub("", p) for p in _BYLINE_PARTS.split(collapse(byline))]
-    parts = [_TRAILING_DATE.sub("", p).strip(" ,;") for p in parts]
-    return " | ".join(p for p in parts if p and not _DATEISH.search(p))
-
-
 def _selected_text(tree: HtmlElement, selector: str | None) -> str:
     nodes = _select(tree, selector)
     return collapse(nodes[0].text_content()) if nodes else ""
@@ -231,9 +200,12 @@ def _compile(selector: str) -> CSSSelector:
 
 def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:
     """The body's paragraphs as trafilatura finds them, in order, whitespace collapsed."""
-    document = trafilatura.bare_extraction(
-        tree, url=url, favor_precision=True, include_comments=False, include_tables=True
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            tree, url=url, favor_precision=True, include_comments=False, include_tables=True
+        )
+    except Exception as error:  # noqa: BLE001 - a bug in trafilatura must not stop a crawl
+        raise ExtractionError(f"{url}: the content extractor failed ({error!r})") from None
     if document is None or not document.text:
         return []
     return [p for p in (collapse(line) for line in document.text.split("\n")) if p]
@@ -242,7 +214,7 @@ def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:
 def drop_chrome(paragraphs: list[str], headline: str, byline: str) -> tuple[str, ...]:
     """Without page-chrome lines, and without a leading repeat of the headline or byline."""
     kept = [p for p in paragraphs if not _CHROME.match(p)]
-    lead = {_fold(headline), _fold(byline), _fold(clean_byline(byline))} - {""}
+    lead = {_fold(headline), _fold(byline)} - {""}
     while kept and _fold(clean_byline(kept[0])) in lead:
         kept.pop(0)
     return tuple(kept)

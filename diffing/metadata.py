@@ -6,6 +6,7 @@ combines these facts with what a reader sees.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 ARTICLE_TYPES = {
@@ -46,14 +48,34 @@ PUBLISHED_KEYS = (
 )
 UPDATED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 # Visible byline markup, most specific first; only the first non-empty one counts.
-_BYLINE_XPATHS = (
-    '//*[@rel="author"][not(self::link)]',
-    '//*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]',
-    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
-    '//*[contains(@class, "byline")]',
-    '//*[contains(concat(" ", normalize-space(@class), " "), " author ")]',
+_CLASS = 'translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")'
+_BYLINE_XPATHS = tuple(
+    etree.XPath(x)
+    for x in (
+        '//*[@rel="author"][not(self::link)]',
+        '//*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]',
+        f'//*[contains({_CLASS}, "byline")]',
+        '//*[contains(concat(" ", normalize-space(@class), " "), " author ")]',
+        f'//*[contains({_CLASS}, "__author") or contains({_CLASS}, "-author")]',
+    )
 )
 _WS = re.compile(r"\s+")
+_BY = re.compile(
+    r"^(?:by|written by|words by|posted by|von|par|por|door|di|da)\s*:?\s+", re.IGNORECASE
+)
+_BYLINE_PARTS = re.compile(r"\s*[|•·]\s*|\s+[–—]\s+")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATEISH = re.compile(
+    rf"\bago\b|^(?:updated|published|posted|last updated|modified)\b|^\d+\s*[smhdw]$"
+    rf"|^(?:on\s+)?(?:\w+day,?\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})"
+    rf"|^\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}|^\d{{1,2}}:\d\d",
+    re.IGNORECASE,
+)
+_TRAILING_DATE = re.compile(
+    rf"\s+(?:(?:on|updated|published|posted)\b.*|(?:\w+day,?\s+)?{_MONTH}\s+\d{{1,2}}\b.*"
+    rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b.*|\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}\b.*)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +86,7 @@ class PageMetadata:
     title: str = ""  # the <title> element
     h1s: tuple[str, ...] = ()
     site_name: str = ""
-    authors: tuple[str, ...] = ()  # most trusted first
+    byline: str = ""  # the most trusted author claim, cleaned
     published: str | None = None
     updated: str | None = None
     canonical_url: str | None = None
@@ -88,7 +110,7 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
         title=collapse(tree.findtext(".//title")),
         h1s=_unique(collapse(h.text_content()) for h in tree.iter("h1")),
         site_name=meta.get("og:site_name", ""),
-        authors=_unique(list(jsonld_authors(ld)) + list(meta_authors(tree, meta))),
+        byline=find_byline(tree, ld, meta),
         published=_first_date([ld.get("datePublished"), ld.get("dateCreated")], meta, tree),
         updated=_first_date([ld.get("dateModified")], meta, None, UPDATED_KEYS),
         canonical_url=find_canonical(tree, url, meta),
@@ -143,13 +165,19 @@ def _as_text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def jsonld_authors(ld: dict) -> Iterator[str]:
+def find_byline(tree: HtmlElement, ld: dict, meta: dict[str, str]) -> str:
+    """JSON-LD authors, else author meta tags, else visible byline markup; cleaned."""
+    claims = itertools.chain([jsonld_authors(ld)], meta_authors(meta), visible_bylines(tree))
+    return next((b for b in map(clean_byline, claims) if b), "")
+
+
+def jsonld_authors(ld: dict) -> str:
     """Names of the article's authors, people before organisations."""
     authors = ld.get("author") or ld.get("creator") or []
     authors = authors if isinstance(authors, list) else [authors]
     people = [a for a in authors if not (isinstance(a, dict) and "Organization" in _types(a))]
     names = [collapse(_as_text(a)) for a in people or authors]
-    yield ", ".join(n for n in names if n and not _looks_like_url(n))
+    return ", ".join(n for n in names if n and not _looks_like_url(n))
 
 
 def read_meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -163,18 +191,31 @@ def read_meta_tags(tree: HtmlElement) -> dict[str, str]:
     return found
 
 
-def meta_authors(tree: HtmlElement, meta: dict[str, str]) -> Iterator[str]:
-    """Author claims outside JSON-LD: meta tags, then visible byline markup."""
+def meta_authors(meta: dict[str, str]) -> Iterator[str]:
     for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
         value = meta.get(key, "")
         if value and not _looks_like_url(value):
             yield value
+
+
+def visible_bylines(tree: HtmlElement) -> Iterator[str]:
+    """Byline markup, most specific first: the first element each pattern finds."""
     for xpath in _BYLINE_XPATHS:
-        for node in tree.xpath(xpath):
+        for node in xpath(tree)[:1]:
             text = collapse(node.get("content") or node.text_content())
-            if text and len(text) <= 120:
+            if len(text) <= 120:
                 yield text
-                return
+
+
+def clean_byline(byline: str) -> str:
+    """'By Ann Lee | Staff writer | 5 days ago' -> 'Ann Lee | Staff writer'.
+
+    Dates and relative times in a byline change between captures on their own, so they
+    are never part of it.
+    """
+    parts = [_BY.sub("", p) for p in _BYLINE_PARTS.split(collapse(byline))]
+    parts = [_TRAILING_DATE.sub("", p).strip(" ,;") for p in parts]
+    return " | ".join(p for p in parts if p and not _DATEISH.search(p))
 
 
 def _looks_like_url(text: str) -> bool:

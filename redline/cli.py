@@ -276,4 +276,14 @@ def demo(rounds, directory) -> None:
     run_demo(Path(directory), rounds)
 
 
-__all__ = ["main", "CannotWrite"]
+__all__ = ["CannotWrite", "main"]
+
+from .archive_cli import export, verify  # noqa: E402
+
+main.add_command(verify)
+main.add_command(export)
+
+from .publish_cli import datasette_metadata, export_changes, feed, publish  # noqa: E402
+
+for _command in (feed, publish, export_changes, datasette_metadata):
+    main.add_command(_command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 
 from .config import Config
 from .errors import CannotWrite
@@ -36,7 +37,10 @@ def run_crawl(config: Config, *, sites=(), recheck="due", limit=0) -> dict:
             raise CannotWrite(f"cannot open the index {config.database}: {exc}") from None
         from crawler.run import run_pass
 
-        summary = run_pass(config, sites=sites, recheck=recheck, limit=limit)
-    if summary.pop("fatal", None):
-        raise CannotWrite(summary.get("fatal_message") or "the archive could not be written")
+        summary = run_pass(config, sites=sites, recheck=recheck, limit=limit,
+                           progress=sys.stderr.isatty())
+    fatal = summary.pop("fatal", None)
+    if fatal:
+        raise CannotWrite(f"{fatal}. The pass stopped; every record written so far is kept."
+                          " Free disk space or fix permissions, then run again.")
     return summary

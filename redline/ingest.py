@@ -187,7 +187,7 @@ def _json(payload: bytes) -> dict | None:
 def _relative(path: Path, root: Path) -> str:
     path = path.resolve()
     name = str(path.relative_to(root)) if root in path.parents else path.name
-    return name[: -len(".open")] if name.endswith(".open") else name
+    return name.removesuffix(".open")
 
 
 def _iso(date: str | None) -> str:

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from archive import index
 from archive.index import CaptureRow
+from crawler.discovery import canonical_article_url
 from diffing.article import Article
 from diffing.compare import compare_articles
 from diffing.normalise import body_sha1, fingerprint, normalise_paragraphs
@@ -55,12 +56,15 @@ class Tracker:
 
     def _track(self, capture, article, site, ignore, moved_from) -> Outcome:
         row = index.article_by_url(self.db, capture.url)
-        if row is None and moved_from:
-            row = self._follow_move(moved_from, capture.url)
+        if moved_from:
+            row = self._follow_move(moved_from, capture.url) or row
         if capture.http_status in GONE:
             return self._removed(row, capture) if row else Outcome("skipped")
         if row is None:
             return self._first(capture, article, site, ignore) if article else Outcome("skipped")
+        if article is None and row["status"] == "removed":
+            latest = index.latest_revision(self.db, row["id"])
+            article = _article_of(latest) if latest else None  # back, as it was
         if article is None:  # a revisit or 304: the payload is the one already seen
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome("unchanged", row["id"])
@@ -82,7 +86,9 @@ class Tracker:
     def _recapture(self, row, capture, article, ignore) -> Outcome:
         latest = index.latest_revision(self.db, row["id"])
         restored = row["status"] == "removed"
-        moved = bool(row["moved_from"]) and row["status"] == "moved"
+        moved = (bool(row["moved_from"]) and row["status"] == "moved") or _canonical_moved(
+            row["canonical_url"], article.canonical_url
+        )
         if latest is None:
             return self._first_revision_later(row, capture, article, ignore)
         if not _enough_words(article, latest, ignore):
@@ -148,11 +154,30 @@ class Tracker:
     def _follow_move(self, old_url: str, new_url: str) -> dict | None:
         """The article at `old_url` now lives at `new_url`: one history, kind `moved`."""
         row = index.article_by_url(self.db, old_url)
-        if row is None or index.article_by_url(self.db, new_url) is not None:
+        if row is None:
+            return None
+        twin = index.article_by_url(self.db, new_url)
+        if twin is not None and not self._absorb(row, twin):
             return None
         self.db["articles"].update(row["id"], {"url": new_url, "moved_from": old_url,
                                                "status": "moved"})
         return self.db["articles"].get(row["id"])
+
+    def _absorb(self, row: dict, twin: dict) -> bool:
+        """The new URL was found (in a feed, say) before the old one's redirect was seen.
+
+        If that twin is no more than a first sighting, it is the same article: its
+        captures join the old history and the twin goes, so one article keeps one history.
+        """
+        numbers = [r["number"] for r in self.db["revisions"].rows_where(
+            "article_id = ?", [twin["id"]])]
+        if numbers not in ([], [1]) or twin["first_seen"] < (row["first_seen"] or ""):
+            return False
+        self.db.execute("delete from revisions where article_id = ?", [twin["id"]])
+        self.db.execute("update captures set article_id = ? where article_id = ?",
+                        [row["id"], twin["id"]])
+        self.db["articles"].delete(twin["id"])
+        return True
 
     def _revision(self, row, number, capture, article, ignore, repeats) -> None:
         capture_row = index.capture_of_record(self.db, capture.record_id)
@@ -179,6 +204,17 @@ class Tracker:
             {"last_checked": fetched_at, "last_changed": last_change,
              "next_check": when and when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
         )
+
+
+def _canonical_moved(before: str | None, after: str | None) -> bool:
+    """The page now names another canonical URL (scheme and trailing slash aside)."""
+    if not before or not after:
+        return False
+
+    def key(url: str) -> str:
+        return canonical_article_url(url).split("://", 1)[-1].rstrip("/")
+
+    return key(before) != key(after)
 
 
 def _article_of(revision: dict) -> Article:

@@ -9,21 +9,32 @@ from pathlib import Path
 
 import pytest
 
-from diffing.extract import ExtractionError, Selectors, clean_byline, extract_article
+from diffing.extract import ExtractionError, Selectors, extract_article
+from diffing.metadata import clean_byline
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://news.example/2026/11/storm"
 STORY = (
-    "The storm reached the northern coast shortly after midnight on Tuesday, bringing winds "
-    "of more than 120 kilometres an hour and flooding hundreds of homes in three towns.",
-    "Emergency services said 14 people had been rescued from their roofs by helicopter, and "
-    "that the number of people in temporary shelters had risen to more than two thousand.",
-    "“We have never seen water this high,” said Maria Olsen, who has run the harbour café "
-    "for thirty years. “The whole street was a river by two in the morning.”",
-    "The regional government has asked for help from the national army, and the prime "
-    "minister is expected to visit the worst-hit areas on Wednesday afternoon.",
-    "Forecasters warned that a second band of heavy rain could arrive by the weekend, and "
-    "urged residents of low-lying streets to move their cars and valuables to higher ground.",
+    (
+        "The storm reached the northern coast shortly after midnight on Tuesday, bringing winds "
+        "of more than 120 kilometres an hour and flooding hundreds of homes in three towns."
+    ),
+    (
+        "Emergency services said 14 people had been rescued from their roofs by helicopter, and "
+        "that the number of people in temporary shelters had risen to more than two thousand."
+    ),
+    (
+        "“We have never seen water this high,” said Maria Olsen, who has run the harbour café "
+        "for thirty years. “The whole street was a river by two in the morning.”"
+    ),
+    (
+        "The regional government has asked for help from the national army, and the prime "
+        "minister is expected to visit the worst-hit areas on Wednesday afternoon."
+    ),
+    (
+        "Forecasters warned that a second band of heavy rain could arrive by the weekend, and "
+        "urged residents of low-lying streets to move their cars and valuables to higher ground."
+    ),
 )
 
 
@@ -199,14 +210,13 @@ def test_dates_become_iso_8601(value: str, expected: str | None) -> None:
 @pytest.mark.parametrize("encoding", ["windows-1252", "iso-8859-1", "shift_jis", "utf-8"])
 def test_bytes_are_decoded_by_their_meta_charset(encoding: str) -> None:
     headline = "Café Straße" if encoding != "shift_jis" else "東京で大雨"
-    html = page(body_top=f"<h1>{headline}</h1>").replace('charset="utf-8"', "")
-    html = html.replace("<meta charset=utf-8>", "").replace(
-        "<head>", f'<head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
-    )
-    html = html.replace("“", '"').replace("”", '"')
+    declared = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
+    html = page(body_top=f"<h1>{headline}</h1>").replace('<meta charset="utf-8">', declared)
+    html = html.replace("“", '"').replace("”", '"').replace("café", "cafe").replace("©", "(c)")
     article = extract_article(html.encode(encoding), URL)
     assert article.headline == headline
     assert article.paragraphs[0] == STORY[0]
+    assert article.paragraphs[2].startswith('"We have never seen water this high,"')
 
 
 def test_utf8_bom_and_undeclared_bytes() -> None:
@@ -231,9 +241,9 @@ def test_input_that_is_not_html_raises_a_clear_error(data: str | bytes, reason: 
 
 
 def test_html_without_an_article_gives_an_empty_body_not_an_error() -> None:
-    article = extract_article("<html><body><nav><a href='/'>Home</a></nav></body></html>", URL)
+    article = extract_article("<html><head><title>Gone</title></head><body></body></html>", URL)
     assert article.paragraphs == ()
-    assert article.url == URL
+    assert (article.url, article.headline) == (URL, "Gone")
 
 
 # --- the real world: ../shared/corpus ---------------------------------------------------

@@ -106,12 +106,17 @@ class NewsSpider(scrapy.Spider):
         self.planned[site.name] += 1
         self.total_planned += 1
         headers = {}
+        if known and known.get("status") == "removed":
+            known = dict(known, etag=None, last_modified=None)  # want the whole page back
         if known and known.get("etag"):
             headers["If-None-Match"] = known["etag"]
         if known and known.get("last_modified"):
             headers["If-Modified-Since"] = known["last_modified"]
+        # Rechecks go first, so a moved article's redirect is usually seen before its new
+        # URL turns up in a feed (the tracker merges the two histories otherwise).
         return scrapy.Request(
             url, self.parse_article, headers=headers, errback=self.failed, dont_filter=True,
+            priority=10 if known else 0,
             meta={"site": site.name, "handle_httpstatus_list": ARTICLE_STATUSES,
                   "recheck": bool(known)},
         )

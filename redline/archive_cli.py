@@ -1,0 +1,156 @@
+"""`redline verify [--repair]` and `redline export wacz`: the archive's integrity and exit.
+
+Light at import: the work happens in archive.verify, archive.repair and archive.wacz.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from .errors import CannotWrite, RedlineError
+
+
+def _load_config(ctx: click.Context):
+    from .cli import _config  # late: redline.cli imports this module at its end
+
+    return _config(ctx)
+
+
+@click.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Close files a killed crawl left .open (torn tails saved under torn/) and"
+    " index what is missing. Takes the writer lock.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check every WARC and the index against them; exit 1 when anything is wrong.
+
+    Example: redline verify --repair
+    """
+    config = _load_config(ctx)
+    repaired = _repair(config) if repair else None
+    report = _verify(config)
+    if as_json:
+        data = report.to_dict()
+        if repaired is not None:
+            data["repair"] = repaired
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, repaired)
+    if not report.ok:
+        ctx.exit(1)
+
+
+def _verify(config):
+    from archive.verify import IndexUnreadable, verify_archive
+
+    try:
+        return verify_archive(config.archive_dir, config.database)
+    except IndexUnreadable as exc:
+        raise RedlineError(str(exc)) from None
+
+
+def _repair(config) -> dict:
+    """Close `.open` files and index what the crash left unindexed, under the writer lock."""
+    from archive.index import open_index
+    from archive.repair import close_open_file, open_files
+    from archive.verify import archive_files
+
+    from .ingest import index_files
+    from .lock import writer_lock
+
+    with writer_lock(config.database):
+        try:
+            closed = [
+                close_open_file(p, config.archive_dir) for p in open_files(config.archive_dir)
+            ]
+        except OSError as exc:
+            raise CannotWrite(f"cannot repair {exc.filename}: {exc.strerror}") from None
+        db = open_index(config.database)
+        try:
+            indexed = index_files(db, config, archive_files(config.archive_dir))
+        finally:
+            db.conn.close()
+    return {
+        "closed": [asdict(c) | {"text": str(c)} for c in closed],
+        "captures_indexed": indexed["captures"],
+        "revisions": indexed["revisions"],
+    }
+
+
+def _print_report(report, repaired: dict | None) -> None:
+    if repaired is not None:
+        for closed in repaired["closed"]:
+            click.echo(f"repaired: {closed['text']}")
+        click.echo(f"repaired: {repaired['captures_indexed']} captures newly indexed")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
+    click.echo(report.summary())
+
+
+@click.group()
+def export() -> None:
+    """Write the archive out for other tools.
+
+    Example: redline export wacz newsroom.wacz
+    """
+
+
+@export.command("wacz")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--title", default="redline archive", show_default=True)
+@click.pass_context
+def export_wacz_command(ctx: click.Context, out: str, title: str) -> None:
+    """Every WARC of archive_dir as one WACZ, a page per article revision (pywb,
+    ReplayWeb.page).
+
+    Example: redline export wacz newsroom.wacz
+    """
+    from archive.wacz import WaczError, export_wacz
+
+    from .ingest import warc_files
+
+    config = _load_config(ctx)
+    target = Path(out)
+    if not os.access(target.parent.resolve(), os.W_OK):
+        raise CannotWrite(f"{target}: cannot write there (no such directory or no permission)")
+    warcs = warc_files(config.archive_dir)
+    pages = revision_pages(config.database)
+    try:
+        problems = export_wacz(warcs, pages, target, title=title)
+    except WaczError as exc:
+        raise RedlineError(str(exc)) from None
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(f"wrote {target}: {len(warcs)} WARC files, {len(pages)} pages")
+
+
+def revision_pages(database: Path) -> list:
+    """One page per article revision: its URL, capture time and headline."""
+    import sqlite3
+
+    from archive.wacz import Page
+
+    if not database.exists():
+        return []
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+    try:
+        rows = conn.execute(
+            "select a.url, r.captured_at, r.headline from revisions r"
+            " join articles a on a.id = r.article_id order by r.captured_at, a.url"
+        ).fetchall()
+    except sqlite3.Error as exc:
+        raise RedlineError(f"{database}: cannot read revisions: {exc}") from None
+    finally:
+        conn.close()
+    return [Page(url, ts, title) for url, ts, title in rows]

@@ -1,0 +1,103 @@
+"""Publishing the change log: Atom/RSS feeds, a static website, NDJSON and datasette metadata.
+
+Everything here reads the diffs stored when the revisions were recorded (``changes.diff``)
+and renders them with diffing.render; nothing recomputes a diff.
+"""
+
+from __future__ import annotations
+
+import json
+
+from redline.queries import change_json
+
+_COLUMNS = "c.*, a.url, a.site"
+
+
+def change_slug(change: dict) -> str:
+    """``<article_id>-<from>-<to>`` (``-removed`` when the article went away): a file name."""
+    to = change["to_revision"] if change["to_revision"] is not None else "removed"
+    return f"{change['article_id']}-{change['from_revision']}-{to}"
+
+
+def change_id(change: dict) -> str:
+    """A URI that names one change and stays the same on every run."""
+    return f"urn:redline:change:{change_slug(change).replace('-', ':', 1)}"
+
+
+def parse_stored_diff(text: str | None) -> tuple[dict | None, str | None]:
+    """(diff, problem): a stored diff that is not JSON is reported, never fatal."""
+    if not text:
+        return None, None
+    try:
+        return json.loads(text), None
+    except ValueError as exc:
+        return None, f"stored diff is not valid JSON ({exc})"
+
+
+def load_changes(
+    db, *, site: str | None = None, article_id: int | None = None, limit: int | None = None
+) -> list[dict]:
+    """Changes newest first, in the ``changes --json`` shape plus ``diff`` and ``change_id``."""
+    where, params = ["1 = 1"], []
+    if site:
+        where.append("a.site = ?")
+        params.append(site)
+    if article_id is not None:
+        where.append("c.article_id = ?")
+        params.append(article_id)
+    sql = (
+        f"select {_COLUMNS} from changes c join articles a on a.id = c.article_id"
+        f" where {' and '.join(where)} order by c.to_captured_at desc, c.id desc"
+    )
+    if limit:
+        sql += f" limit {int(limit)}"
+    return [_full_change(dict(row)) for row in db.query(sql, params)]
+
+
+def _full_change(row: dict) -> dict:
+    out = change_json(row)
+    diff, problem = parse_stored_diff(row["diff"])
+    out["diff"] = diff
+    out["change_id"] = change_id(out)
+    out["id"] = row["id"]
+    if problem:
+        out["diff_problem"] = problem
+    return out
+
+
+def public_change(change: dict) -> dict:
+    """The export shape: the ``changes --json`` keys plus ``change_id`` and ``diff``."""
+    return {k: v for k, v in change.items() if k not in ("id", "diff_problem")}
+
+
+def render_change(change: dict, *, side_by_side: bool = False) -> str:
+    """The stored diff as an HTML fragment; a note when there is none or it is unreadable."""
+    from markupsafe import escape
+
+    from diffing.render import render_html
+
+    if change.get("diff_problem"):
+        return f'<p class="problem">{escape(change["diff_problem"])}</p>\n'
+    if change["diff"] is None:
+        kinds = ", ".join(change["kinds"])
+        return f'<p class="no-diff">No text diff for this change ({escape(kinds)}).</p>\n'
+    try:
+        return render_html(change["diff"], side_by_side=side_by_side)
+    except (ValueError, KeyError, TypeError) as exc:
+        return f'<p class="problem">{escape(str(exc))}</p>\n'
+
+
+def summarise_change(change: dict) -> str:
+    """One line: "headline changed; 2 paragraphs edited" or the kinds when there is no diff."""
+    from diffing.render import render_plain_summary
+
+    try:
+        return render_plain_summary(change["diff"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ", ".join(change["kinds"])
+
+
+def entry_title(change: dict) -> str:
+    """The article's headline and the kinds, e.g. "Storm nears (headline, body)"."""
+    headline = change["headline_after"] or change["headline_before"] or change["url"]
+    return f"{headline} ({', '.join(change['kinds'])})"

@@ -1,0 +1,230 @@
+"""`redline publish OUTDIR`: a static change-log website with relative links only.
+
+Pages: ``index.html`` (recent changes), ``sites/<site>.html``, ``articles/<id>.html``
+(a timeline of every revision), ``diffs/<article>-<from>-<to>.html`` (inline and
+side-by-side views), and an Atom feed next to each listing. It works from any static
+host and from file://, needs no JavaScript, and every piece of text goes through
+jinja2's autoescaping. Pages whose inputs did not change are not rendered again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import change_slug, load_changes, render_change, summarise_change
+from .feed import FeedSpec, build_feed
+from .manifest import Manifest, hash_text
+
+TEMPLATES = Path(__file__).with_name("templates")
+RECENT = 100  # changes listed on the index and site pages
+BUILD = "site-1"  # bump when page structure changes outside the templates
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    outdir: Path
+    written: tuple[str, ...]
+    unchanged: int
+    changes: int
+
+
+def site_file(name: str) -> str:
+    """A site's name as a safe file name."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "_"
+
+
+class SitePublisher:
+    def __init__(self, db, outdir: Path, base_url: str = "") -> None:
+        import jinja2
+
+        self.db, self.outdir = db, outdir
+        self.base_url = base_url.rstrip("/") + "/" if base_url else ""
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        templates = sorted(TEMPLATES.glob("*.html"))
+        self.build_key = hash_text(BUILD, self.base_url, *(p.read_text() for p in templates))
+        self.manifest = Manifest(outdir)
+
+    def publish(self) -> PublishReport:
+        changes = [self._decorate(c) for c in load_changes(self.db)]
+        articles = self._articles()
+        by_article: dict[int, list[dict]] = {}
+        for change in changes:
+            by_article.setdefault(change["article_id"], []).append(change)
+        for change in changes:
+            self._diff_page(change)
+        for article in articles:
+            self._article_pages(article, by_article.get(article["id"], []))
+        sites = self._sites(articles, changes)
+        for site in sites:
+            self._site_pages(site, articles, changes)
+        self._index_pages(sites, changes)
+        self.manifest.save()
+        return PublishReport(
+            self.outdir, tuple(self.manifest.written), len(self.manifest.kept), len(changes)
+        )
+
+    def _decorate(self, change: dict) -> dict:
+        return change | {"slug": change_slug(change), "summary": summarise_change(change)}
+
+    def _articles(self) -> list[dict]:
+        sql = (
+            "select a.*, (select count(*) from revisions r where r.article_id = a.id) as revisions,"
+            " (select headline from revisions r where r.article_id = a.id"
+            "  order by number desc limit 1) as headline from articles a order by a.id"
+        )
+        return [dict(row) for row in self.db.query(sql)]
+
+    def _sites(self, articles: list[dict], changes: list[dict]) -> list[dict]:
+        names = {a["site"] or "unknown" for a in articles}
+        names |= {row["name"] for row in self.db.query("select name from sites")}
+        counts: dict[str, int] = {}
+        for change in changes:
+            counts[change["site"] or "unknown"] = counts.get(change["site"] or "unknown", 0) + 1
+        return [
+            {"name": n, "file": site_file(n), "changes": counts.get(n, 0)} for n in sorted(names)
+        ]
+
+    # pages
+    def _page(self, path: str, source: object, template: str, **context) -> None:
+        key = hash_text(self.build_key, source)
+        if self.manifest.is_current(path, key):
+            self.manifest.keep(path)
+            return
+        root = "../" * path.count("/")
+        permalink = (self.base_url or root) + path
+        html = self.env.get_template(template).render(root=root, permalink=permalink, **context)
+        self.manifest.write(path, key, html.encode("utf-8"))
+
+    def _feed(self, path: str, changes: list[dict], feed_id: str, title: str, home: str) -> None:
+        shown = changes[:100]
+        key = hash_text(self.build_key, feed_id, title, [_feed_source(c) for c in shown])
+        if self.manifest.is_current(path, key):
+            self.manifest.keep(path)
+            return
+        root = self.base_url or "../" * path.count("/")
+        spec = FeedSpec(feed_id=feed_id, title=title, root=root, self_path=path, home_path=home)
+        self.manifest.write(path, key, build_feed(shown, spec, "atom"))
+
+    def _diff_page(self, change: dict) -> None:
+        from markupsafe import Markup
+
+        title = change["headline_after"] or change["headline_before"] or change["url"]
+        self._page(
+            f"diffs/{change['slug']}.html",
+            _feed_source(change),
+            "diff.html",
+            title=title,
+            change=change,
+            feed=f"articles/{change['article_id']}.atom",
+            inline=Markup(render_change(change)),
+            side_by_side=Markup(render_change(change, side_by_side=True)),
+        )
+
+    def _article_pages(self, article: dict, changes: list[dict]) -> None:
+        revisions = self._timeline(article["id"], changes)
+        title = article["headline"] or article["url"]
+        removals = [c for c in changes if c["to_revision"] is None]
+        summary = [{k: c[k] for k in ("id", "slug", "summary", "to_captured_at")} for c in changes]
+        source = [article, revisions, summary]
+        feed = f"articles/{article['id']}.atom"
+        self._page(
+            f"articles/{article['id']}.html",
+            source,
+            "article.html",
+            title=title,
+            article=article,
+            revisions=revisions,
+            removals=removals,
+            feed=feed,
+            site_file=site_file(article["site"] or "unknown"),
+        )
+        self._feed(
+            feed,
+            changes,
+            f"urn:redline:feed:article:{article['id']}",
+            f"Changes to: {title}",
+            f"articles/{article['id']}.html",
+        )
+
+    def _timeline(self, article_id: int, changes: list[dict]) -> list[dict]:
+        sql = (
+            "select r.number, r.captured_at, r.headline, r.byline, r.repeats, c.warc_file,"
+            " c.warc_offset, c.record_id from revisions r left join captures c"
+            " on c.id = r.capture_id where r.article_id = ? order by r.number"
+        )
+        into = {c["to_revision"]: c for c in changes if c["to_revision"] is not None}
+        rows, previous = [], None
+        for row in self.db.query(sql, [article_id]):
+            change = into.get(row["number"])
+            changed = previous is not None and row["headline"] != previous
+            rows.append(
+                dict(row)
+                | {
+                    "headline_changed": changed,
+                    "change": change
+                    and {k: change[k] for k in ("slug", "from_revision", "summary")},
+                }
+            )
+            previous = row["headline"]
+        return rows
+
+    def _site_pages(self, site: dict, articles: list[dict], changes: list[dict]) -> None:
+        name = site["name"]
+        mine = [c for c in changes if (c["site"] or "unknown") == name]
+        listed = [a for a in articles if (a["site"] or "unknown") == name]
+        shown = mine[:RECENT]
+        feed = f"sites/{site['file']}.atom"
+        source = [site, [_list_source(c) for c in shown], listed]
+        self._page(
+            f"sites/{site['file']}.html",
+            source,
+            "site.html",
+            title=name,
+            site=site,
+            changes=shown,
+            articles=listed,
+            feed=feed,
+        )
+        self._feed(
+            feed,
+            mine,
+            f"urn:redline:feed:site:{name}",
+            f"Changes on {name}",
+            f"sites/{site['file']}.html",
+        )
+
+    def _index_pages(self, sites: list[dict], changes: list[dict]) -> None:
+        shown = changes[:RECENT]
+        source = [sites, len(changes), [_list_source(c) for c in shown]]
+        self._page(
+            "index.html",
+            source,
+            "index.html",
+            title="Recent changes",
+            sites=sites,
+            changes=shown,
+            total=len(changes),
+            feed="feed.atom",
+        )
+        self._feed(
+            "feed.atom", changes, "urn:redline:feed:all", "redline: all changes", "index.html"
+        )
+
+
+def _list_source(change: dict) -> dict:
+    return {k: v for k, v in change.items() if k != "diff"}
+
+
+def _feed_source(change: dict) -> dict:
+    return {k: v for k, v in change.items() if k != "summary"}
+
+
+def publish_site(db, outdir: Path, base_url: str = "") -> PublishReport:
+    """Write (or bring up to date) the static site in `outdir`."""
+    return SitePublisher(db, outdir, base_url).publish()

@@ -1,0 +1,133 @@
+"""The static site from `redline publish`, opened via file:// in a real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.crawling import changes, redline
+from tests.test_feed import HOSTILE, build_archive
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[Path, Path]:
+    config = build_archive(tmp_path_factory.mktemp("site"))
+    outdir = config.parent / "public"
+    result = redline(config, "publish", str(outdir), "--json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return config, outdir
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium; tools/install-system.sh)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+def test_site_has_every_page_and_feed(site):
+    config, outdir = site
+    listed = changes(config)
+    assert (outdir / "index.html").is_file() and (outdir / "feed.atom").is_file()
+    assert (outdir / "sites" / "newsroom.html").is_file()
+    assert (outdir / "sites" / "newsroom.atom").is_file()
+    for change in listed:
+        slug = f"{change['article_id']}-{change['from_revision']}-{change['to_revision']}"
+        assert (outdir / "diffs" / f"{slug}.html").is_file()
+        assert (outdir / "articles" / f"{change['article_id']}.atom").is_file()
+    assert len(list((outdir / "articles").glob("*.html"))) == 4
+    for page in outdir.rglob("*.html"):
+        text = page.read_text()
+        assert "<script" not in text, page
+        assert ".atom" in text, f"{page} links its feed"
+
+
+def test_republishing_unchanged_writes_nothing(site):
+    config, outdir = site
+    result = redline(config, "publish", str(outdir), "--json")
+    report = json.loads(result.stdout)
+    assert report["written"] == [] and report["unchanged"] > 10
+
+
+def test_one_new_change_rewrites_only_affected_pages(site, tmp_path):
+    config, _ = site
+    copy = tmp_path / "copy"
+    shutil.copytree(config.parent, copy)
+    import sqlite_utils
+
+    db = sqlite_utils.Database(copy / "redline.db")
+    row = dict(next(db["changes"].rows_where(order_by="id desc", limit=1)))
+    row.pop("id")
+    row["to_captured_at"] = "2099-01-01T00:00:00.000000Z"
+    row["from_revision"], row["to_revision"] = row["to_revision"], row["to_revision"] + 1
+    db["changes"].insert(row)
+    revision = dict(
+        next(
+            db["revisions"].rows_where(
+                "article_id = ?", [row["article_id"]], order_by="number desc", limit=1
+            )
+        )
+    )
+    revision.pop("id")
+    db["revisions"].insert(revision | {"number": row["to_revision"], "repeats": None})
+    db.conn.close()
+    result = redline(copy / "redline.toml", "publish", str(copy / "public"), "--json")
+    written = set(json.loads(result.stdout)["written"])
+    aid, n = row["article_id"], row["to_revision"]
+    assert written == {
+        "index.html",
+        "feed.atom",
+        "sites/newsroom.html",
+        "sites/newsroom.atom",
+        f"articles/{aid}.html",
+        f"articles/{aid}.atom",
+        f"diffs/{aid}-{n - 1}-{n}.html",
+    }
+
+
+def test_click_through_index_article_diff(site, browser, tmp_path):
+    _, outdir = site
+    page = browser.new_page()
+    page.goto((outdir / "index.html").as_uri())
+    page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+    page.locator("a.change-link", has_text="Storm nears").first.click()
+    assert "/diffs/" in page.url
+    page.locator("a", has_text="full history").click()
+    assert "/articles/" in page.url
+    assert page.locator("li.headline-changed .rev-headline").first.inner_text() == HOSTILE
+    assert page.locator("code", has_text=".warc.gz").count() >= 2
+    page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+    page.locator("a.change-link").first.click()
+    assert "/diffs/" in page.url
+    for tag in ("ins", "del"):
+        marks = page.locator(f"#inline {tag}")
+        assert marks.count() >= 1
+        assert marks.first.is_visible() and marks.first.inner_text().strip()
+    assert page.locator("#side-by-side table.side-by-side ins").first.is_visible()
+    page.screenshot(path=str(tmp_path / "diff.png"), full_page=True)
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.locator("h1").inner_text() == HOSTILE
+    assert page.locator("img").count() == 0
+
+
+def test_body_edit_shows_inserted_words(site, browser):
+    config, outdir = site
+    body = next(c for c in changes(config) if c["kinds"] == ["body"])
+    slug = f"{body['article_id']}-1-2"
+    page = browser.new_page()
+    page.goto((outdir / "diffs" / f"{slug}.html").as_uri())
+    inserted = " ".join(page.locator("#inline ins").all_inner_texts())
+    assert "Officials later confirmed the figure." in inserted
+    assert page.evaluate("typeof window.pwned") == "undefined"
