@@ -22,10 +22,8 @@ from redline.publish import load_changes
 from redline.publish.feed import FeedSpec, build_feed
 from redline.publish.site import publish_site
 
-WORDS = tuple(
-    "council vote budget storm river police minister report families says after new city"
-    " school hospital court ruling officials confirmed figure later".split(" ")
-)
+_VOCABULARY = "council vote budget storm river police minister report families says after new city school hospital court ruling officials confirmed figure later"
+WORDS = tuple(_VOCABULARY.split())
 PER_ARTICLE = 5
 
 

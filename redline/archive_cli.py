@@ -76,14 +76,33 @@ def _repair(config) -> dict:
             raise CannotWrite(f"cannot repair {exc.filename}: {exc.strerror}") from None
         db = open_index(config.database)
         try:
+            orphans = _forget_untracked_articles(db, config)
             indexed = index_files(db, config, archive_files(config.archive_dir))
         finally:
             db.conn.close()
     return {
         "closed": [asdict(c) | {"text": str(c)} for c in closed],
         "captures_indexed": indexed["captures"],
+        "untracked_retracked": orphans,
         "revisions": indexed["revisions"],
     }
+
+
+def _forget_untracked_articles(db, config) -> int:
+    """Drop the rows of article captures the tracker never saw, so indexing tracks them.
+
+    The crawl indexes a capture when it is archived and tracks it later in its pipeline;
+    a kill in between would leave the article untracked for good (its recaptures become
+    revisits of an unknown article). Returns how many rows were dropped.
+    """
+    rows = db.execute(
+        "select c.id, c.url from captures c left join articles a on a.url = c.url"
+        " where c.verdict is null and c.record_type = 'response' and a.id is null"
+    ).fetchall()
+    orphans = [cid for cid, url in rows if any(s.is_article(url) for s in config.sites)]
+    with db.conn:
+        db.conn.executemany("delete from captures where id = ?", [(cid,) for cid in orphans])
+    return len(orphans)
 
 
 def _print_report(report, repaired: dict | None) -> None:
