@@ -263,7 +263,7 @@ def _report(report: dict, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--rounds", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default="redline-demo",
               show_default=True, help="Where the demo's archive and index go.")
 def demo(rounds, directory) -> None:

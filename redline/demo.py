@@ -47,8 +47,8 @@ def edits_for_round(room: Newsroom, round_no: int) -> list[str]:
         done.append(f"number corrected in the first paragraph: {slugs[1]}")
     elif round_no == 3:
         c = room.articles[slugs[2]]
-        room.edit(c.slug, paragraphs=c.paragraphs + ["This article has been updated with a statement "
-                                                     "from the city council."])
+        statement = "This article has been updated with a statement from the city council."
+        room.edit(c.slug, paragraphs=[*c.paragraphs, statement])
         done.append(f"paragraph added: {slugs[2]}")
         room.edit(slugs[3], byline="By Dana Whitfield and Omar Haddad")
         done.append(f"byline changed: {slugs[3]}")
@@ -57,6 +57,9 @@ def edits_for_round(room: Newsroom, round_no: int) -> list[str]:
         done.append(f"article removed (404): {slugs[4]}")
         new = room.move(slugs[5], slugs[5] + "-updated")
         done.append(f"URL changed after a rewrite: {slugs[5]} -> {new}")
+    elif round_no == 5:
+        room.restore(slugs[4])
+        done.append(f"removed article back online: {slugs[4]}")
     return done
 
 
@@ -96,10 +99,22 @@ def run_demo(directory: Path, rounds: int) -> None:
                 f"{summary['new_articles']} new articles, {summary['changed']} changed, "
                 f"{summary['removed']} removed, {summary['unchanged']} unchanged"
             )
+    config = directory / "redline.toml"
     click.echo("\nThe change log (redline changes):\n")
-    out = subprocess.run(
-        [sys.executable, "-m", "redline", "-c", str(directory / "redline.toml"), "changes"],
-        capture_output=True, text=True, check=False,
-    )
-    click.echo(out.stdout)
-    click.echo(f"Try: redline -c {directory}/redline.toml diff URL   (any URL above)")
+    click.echo(_redline(config, "changes"))
+    latest = json.loads(_redline(config, "changes", "--json"))
+    for change in latest:
+        if {"headline", "body"} & set(change["kinds"]):
+            click.echo(f"What changed in {change['url']} (redline diff):\n")
+            click.echo(_redline(config, "diff", change["url"]))
+            break
+    site = directory / "site"
+    click.echo(_redline(config, "publish", str(site)))
+    click.echo(f"The change log as a website: {(site / 'index.html').resolve().as_uri()}")
+    click.echo(f"Try: redline -c {config} history URL   (any URL above)")
+
+
+def _redline(config: Path, *args: str) -> str:
+    out = subprocess.run([sys.executable, "-m", "redline", "-c", str(config), *args],
+                         capture_output=True, text=True, check=False)
+    return out.stdout + (out.stderr if out.returncode else "")
