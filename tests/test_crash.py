@@ -76,6 +76,15 @@ def start_crawl(config: Path) -> subprocess.Popen:
     )
 
 
+def wait_for_open_warc(archive: Path, process: subprocess.Popen, limit: float = 30) -> None:
+    """Until the crawl has a WARC open (it is archiving), so the kill lands mid-crawl."""
+    deadline = time.monotonic() + limit
+    while not list(archive.glob("*.open")):
+        assert process.poll() is None, "the crawl ended before it opened a WARC"
+        assert time.monotonic() < deadline, f"no WARC opened within {limit} s"
+        time.sleep(0.02)
+
+
 def capture_records(archive: Path) -> list[str]:
     """Record ids of every response/revisit in the WARCs; asserts every file reads cleanly."""
     ids = []
@@ -98,7 +107,8 @@ def test_killed_crawls_are_repaired_and_lose_no_capture(tmp_path):
         config = write_config(tmp_path, room.base_url)
         for _ in range(KILLS):
             process = start_crawl(config)
-            time.sleep(rng.uniform(2.0, 5.0))
+            wait_for_open_warc(archive, process)
+            time.sleep(rng.uniform(0.0, 1.5))  # seeded: somewhere inside the writing
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
             repaired = redline(config, "verify", "--repair", "--json")
