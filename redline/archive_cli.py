@@ -61,48 +61,24 @@ def _verify(config):
 def _repair(config) -> dict:
     """Close `.open` files and index what the crash left unindexed, under the writer lock."""
     from archive.index import open_index
-    from archive.repair import close_open_file, open_files
-    from archive.verify import archive_files
 
-    from .ingest import index_files
     from .lock import writer_lock
+    from .recovery import recover
 
     with writer_lock(config.database):
-        try:
-            closed = [
-                close_open_file(p, config.archive_dir) for p in open_files(config.archive_dir)
-            ]
-        except OSError as exc:
-            raise CannotWrite(f"cannot repair {exc.filename}: {exc.strerror}") from None
         db = open_index(config.database)
         try:
-            orphans = _forget_untracked_articles(db, config)
-            indexed = index_files(db, config, archive_files(config.archive_dir))
+            done = recover(db, config, only_abandoned=False)
+        except OSError as exc:
+            raise CannotWrite(f"cannot repair {exc.filename}: {exc.strerror}") from None
         finally:
             db.conn.close()
     return {
-        "closed": [asdict(c) | {"text": str(c)} for c in closed],
-        "captures_indexed": indexed["captures"],
-        "untracked_retracked": orphans,
-        "revisions": indexed["revisions"],
+        "closed": [asdict(c) | {"text": str(c)} for c in done.closed],
+        "captures_indexed": done.captures_indexed,
+        "untracked_retracked": done.retracked,
+        "revisions": done.revisions,
     }
-
-
-def _forget_untracked_articles(db, config) -> int:
-    """Drop the rows of article captures the tracker never saw, so indexing tracks them.
-
-    The crawl indexes a capture when it is archived and tracks it later in its pipeline;
-    a kill in between would leave the article untracked for good (its recaptures become
-    revisits of an unknown article). Returns how many rows were dropped.
-    """
-    rows = db.execute(
-        "select c.id, c.url from captures c left join articles a on a.url = c.url"
-        " where c.verdict is null and c.record_type = 'response' and a.id is null"
-    ).fetchall()
-    orphans = [cid for cid, url in rows if any(s.is_article(url) for s in config.sites)]
-    with db.conn:
-        db.conn.executemany("delete from captures where id = ?", [(cid,) for cid in orphans])
-    return len(orphans)
 
 
 def _print_report(report, repaired: dict | None) -> None:

@@ -32,9 +32,13 @@ def run_crawl(config: Config, *, sites=(), recheck="due", limit=0) -> dict:
         from archive.index import open_index
 
         try:
-            open_index(config.database).conn.close()
+            db = open_index(config.database)
         except sqlite3.Error as exc:
             raise CannotWrite(f"cannot open the index {config.database}: {exc}") from None
+        try:
+            _recover(db, config)
+        finally:
+            db.conn.close()
         from crawler.run import run_pass
 
         summary = run_pass(config, sites=sites, recheck=recheck, limit=limit,
@@ -44,3 +48,17 @@ def run_crawl(config: Config, *, sites=(), recheck="due", limit=0) -> dict:
         raise CannotWrite(f"{fatal}. The pass stopped; every record written so far is kept."
                           " Free disk space or fix permissions, then run again.")
     return summary
+
+
+def _recover(db, config: Config) -> None:
+    """Heal what a killed earlier run left behind before this pass adds to it."""
+    from .recovery import recover
+
+    try:
+        done = recover(db, config, only_abandoned=True)
+    except OSError as exc:
+        raise CannotWrite(f"cannot repair {exc.filename}: {exc.strerror}") from None
+    for closed in done.closed:
+        print(f"recovered after a crash: {closed}", file=sys.stderr)
+    if done.retracked:
+        print(f"recovered after a crash: {done.retracked} captures tracked", file=sys.stderr)

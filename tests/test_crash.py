@@ -128,3 +128,28 @@ def test_killed_crawls_are_repaired_and_lose_no_capture(tmp_path):
     assert articles == 60
     final = redline(config, "verify")
     assert final.returncode == 0, final.stdout[-3000:]
+
+
+def test_the_next_crawl_heals_a_killed_one_by_itself(tmp_path):
+    """No `verify --repair` in between: the next pass closes, cuts and tracks on its own."""
+    rng = random.Random(SEED + 1)
+    archive = tmp_path / "archive"
+    with Newsroom(articles=40, noise=False) as room:
+        config = write_config(tmp_path, room.base_url)
+        for _ in range(2):
+            process = start_crawl(config)
+            wait_for_open_warc(archive, process)
+            time.sleep(rng.uniform(0.0, 1.0))
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        assert list(archive.glob("*.open")), "the kills left open files behind"
+        healed = redline(config, "crawl", "--recheck", "all")
+        assert healed.returncode == 0, healed.stderr[-3000:]
+    assert not list(archive.glob("*.open"))
+    db = sqlite3.connect(tmp_path / "redline.db")
+    rows = [r for (r,) in db.execute("select record_id from captures")]
+    articles = db.execute("select count(*) from articles").fetchone()[0]
+    db.close()
+    assert sorted(rows) == sorted(capture_records(archive))
+    assert articles == 40
+    assert redline(config, "verify").returncode == 0
