@@ -84,19 +84,25 @@ def timed(args: list[str], repeat: int = 5) -> float:
 
 
 def write_captures(archive: Path, n: int) -> None:
+    """n captures of n/3 articles, each recapture a realistic small edit of the last."""
     from diffing.article import Article
 
-    rng = random.Random(2)
+    urls = n // 3 + 1
     with WarcWriter(archive) as writer:
         for i in range(n):
-            url = f"https://news.example/2026/{i % (n // 3 + 1)}"
-            html = f"<html><h1>Headline {i}</h1><p>{body(rng)}</p></html>".encode()
+            u, k = i % urls, i // urls
+            url = f"https://news.example/2026/{u}"
+            words = body(random.Random(u)).split()
+            words[k * 7 % len(words)] = "revised"
+            sentences = [" ".join(words[j : j + 12]) + "." for j in range(0, len(words), 12)]
+            html = f"<html><h1>Headline {u}</h1><p>{' '.join(sentences)}</p></html>".encode()
             loc = writer.write_exchange(HttpExchange(
                 url=url, method="GET", request_headers=[("User-Agent", "bench")], status=200,
                 reason=None, response_headers=[("Content-Type", "text/html")], body=html,
                 date=NOW - timedelta(minutes=n - i)))
-            article = Article(url=url, headline=f"Headline {i // 2}", byline="By A. Writer",
-                              paragraphs=(body(random.Random(i // 2)),))
+            article = Article(url=url, headline=f"Headline {u}" + " (updated)" * (k % 2),
+                              byline="By A. Writer", paragraphs=tuple(sentences[:3]) + (
+                                  " ".join(sentences[3:]),))
             writer.write_metadata(refers_to=loc.record_id, target_uri="urn:redline:article:" + url,
                                   date=loc.date, payload=json.dumps({"article": article.to_dict()}).encode())
 

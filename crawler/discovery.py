@@ -9,44 +9,11 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from lxml import etree
 
-TRACKING_PARAMS = frozenset(
-    [
-        "at_medium",
-        "at_campaign",
-        "at_custom1",
-        "at_custom2",
-        "at_custom3",
-        "at_custom4",
-        "fbclid",
-        "gclid",
-        "dclid",
-        "msclkid",
-        "mc_cid",
-        "mc_eid",
-        "ocid",
-        "cmpid",
-        "icid",
-        "_ga",
-        "_gl",
-        "igshid",
-        "yclid",
-        "wt_mc",
-        "wt_zmc",
-        "ns_mchannel",
-        "ns_source",
-        "ns_campaign",
-        "ns_linkname",
-        "ns_fee",
-        "mkt_tok",
-        "s_cid",
-    ]
-)
-TRACKING_PREFIXES = ("utm_",)
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
@@ -121,27 +88,6 @@ def looks_like_feed(body: bytes) -> bool:
 
 def looks_like_sitemap(body: bytes) -> bool:
     return bool(_SITEMAP_ROOT.search(_head(body)))
-
-
-def canonical_article_url(url: str) -> str:
-    """The URL without fragment and tracking parameters, scheme and host in lower case.
-
-    >>> canonical_article_url("HTTPS://News.Example/a?id=3&utm_source=rss&fbclid=x#comments")
-    'https://news.example/a?id=3'
-    """
-    parts = urlsplit(url.strip())
-    netloc = parts.netloc.lower()
-    scheme = parts.scheme.lower()
-    default_port = {"http": ":80", "https": ":443"}.get(scheme)
-    if default_port and netloc.endswith(default_port):
-        netloc = netloc.removesuffix(default_port)
-    kept = [p for p in parts.query.split("&") if p and not _is_tracking(p)]
-    return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
-
-
-def _is_tracking(pair: str) -> bool:
-    name = unquote_plus(pair.split("=", 1)[0]).lower()
-    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
 def _entry_link(entry: dict, base: str) -> str:

@@ -42,6 +42,17 @@ class Site:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """[cluster]: the Redis server that shares the frontier among `redline worker`s."""
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    key_prefix: str = "redline"
+    close_after: timedelta = timedelta(minutes=10)  # a worker's WARC file is closed after this
+    worker_timeout: timedelta = timedelta(seconds=60)  # silent this long: its requests requeued
+    worker_name: str = ""  # default: host name
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     archive_dir: Path
@@ -53,6 +64,7 @@ class Config:
     base_url: str = ""
     intervals: tuple[tuple[timedelta, timedelta], ...] = ()
     sites: tuple[Site, ...] = field(default_factory=tuple)
+    cluster: ClusterConfig | None = None  # None: one machine, no Redis
 
     def site(self, name: str) -> Site:
         for site in self.sites:
@@ -110,6 +122,7 @@ def _build_config(path: Path, data: dict) -> Config:
         base_url=publish.text("base_url", ""),
         intervals=_build_intervals(path, schedule.raw("intervals", DEFAULT_INTERVALS)),
         sites=sites,
+        cluster=_build_cluster(path, data["cluster"]) if "cluster" in data else None,
     )
     reader.reject_unknown(set(Config.__dataclass_fields__) - {"path", "intervals", "base_url"}
                           | {"publish", "schedule", "sites", "cluster"})
@@ -144,6 +157,28 @@ def _build_site(path: Path, index: int, data: dict) -> Site:
         raise ConfigError(path, f"sites[{name}]", "give at least one of feeds, sitemaps, start_urls")
     reader.reject_unknown(set(Site.__dataclass_fields__))
     return site
+
+
+def _build_cluster(path: Path, data) -> ClusterConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(path, "cluster", "must be a table ([cluster])")
+    reader = _Reader(path, data, "cluster.")
+    url = reader.text("redis_url", ClusterConfig.redis_url)
+    if not re.match(r"^(redis|rediss|unix)://", url):
+        raise ConfigError(path, "cluster.redis_url", f"{url!r} is not a redis:// URL")
+    prefix = reader.text("key_prefix", ClusterConfig.key_prefix)
+    if not prefix or not re.match(r"^[A-Za-z0-9_.:-]+$", prefix):
+        raise ConfigError(path, "cluster.key_prefix", f"{prefix!r}: use letters, digits, _.:-")
+    durations = {}
+    for key in ("close_after", "worker_timeout"):
+        raw = data.get(key)
+        try:
+            durations[key] = parse_duration(raw) if raw is not None else getattr(ClusterConfig, key)
+        except ValueError as exc:
+            raise ConfigError(path, f"cluster.{key}", str(exc)) from None
+    cluster = ClusterConfig(url, prefix, **durations, worker_name=reader.text("worker_name", ""))
+    reader.reject_unknown(set(ClusterConfig.__dataclass_fields__))
+    return cluster
 
 
 def _build_intervals(path: Path, raw) -> tuple[tuple[timedelta, timedelta], ...]:

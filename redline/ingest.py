@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from archive import index
 from archive.index import CaptureRow
 from archive.warc_reader import WarcFault, WarcRecord, iter_records
-from crawler.discovery import canonical_article_url
+from archive.urls import canonical_article_url
 from diffing.article import Article
 from diffing.extract import ExtractionError, Selectors, extract_article
 

@@ -6,9 +6,7 @@ import json
 import re
 from datetime import datetime, timezone
 
-import sqlite_utils
-
-from crawler.discovery import canonical_article_url
+from archive.urls import canonical_article_url
 
 from .config import parse_duration
 from .schedule import iso, utc_now
@@ -33,13 +31,20 @@ def parse_since(text: str, now: datetime | None = None) -> str:
     return iso(when)
 
 
-def find_article(db: sqlite_utils.Database, url: str) -> dict:
+def rows(db, sql: str, params=()) -> list[dict]:
+    """Rows as dicts, from a sqlite3 connection or a sqlite-utils Database alike."""
+    cursor = db.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def find_article(db, url: str) -> dict:
     clean = canonical_article_url(url)
     for column in ("url", "moved_from", "canonical_url"):
         for candidate in dict.fromkeys((url, clean)):
-            rows = list(db["articles"].rows_where(f"{column} = ?", [candidate], limit=1))
-            if rows:
-                return rows[0]
+            found = rows(db, f"select * from articles where {column} = ? limit 1", [candidate])
+            if found:
+                return found[0]
     raise QueryError(f"no tracked article at {url}")
 
 
@@ -75,7 +80,7 @@ def list_changes(db, *, since=None, site=None, url=None, kind=None, limit=None) 
     )
     if limit:
         sql += f" limit {int(limit)}"
-    return [change_json(dict(r)) | {"id": r["id"]} for r in db.query(sql, params)]
+    return [change_json(r) | {"id": r["id"]} for r in rows(db, sql, params)]
 
 
 def history(db, url: str) -> list[dict]:
@@ -94,7 +99,7 @@ def history(db, url: str) -> list[dict]:
                      "length": r["warc_length"]},
             "record_id": r["record_id"], "repeats": r["repeats"],
         }
-        for r in db.query(sql, [article["id"]])
+        for r in rows(db, sql, [article["id"]])
     ]
 
 
@@ -113,30 +118,30 @@ def search(db, query: str, *, limit: int = 50) -> list[dict]:
     return [
         {"url": r["url"], "site": r["site"], "revision": r["number"],
          "captured_at": r["captured_at"], "headline": r["headline"], "snippet": r["snippet"]}
-        for r in db.query(sql, [terms, limit])
+        for r in rows(db, sql, [terms, limit])
     ]
 
 
 def revision_pair(db, url: str, from_n: int | None, to_n: int | None) -> tuple[dict, dict, dict]:
     """(article, old revision, new revision); default: the last two."""
     article = find_article(db, url)
-    rows = {r["number"]: r for r in db["revisions"].rows_where("article_id = ?", [article["id"]])}
-    if len(rows) < 2 and (from_n is None or to_n is None):
-        raise QueryError(f"{url} has only {len(rows)} revision(s): nothing to compare")
-    to_n = to_n or max(rows)
-    from_n = from_n or max((n for n in rows if n < to_n), default=None)
+    found = {r["number"]: r for r in rows(
+        db, "select * from revisions where article_id = ?", [article["id"]])}
+    if len(found) < 2 and (from_n is None or to_n is None):
+        raise QueryError(f"{url} has only {len(found)} revision(s): nothing to compare")
+    to_n = to_n or max(found)
+    from_n = from_n or max((n for n in found if n < to_n), default=None)
     for n in (from_n, to_n):
-        if n not in rows:
-            raise QueryError(f"{url} has no revision {n} (it has 1 to {max(rows)})")
-    return article, rows[from_n], rows[to_n]
+        if n not in found:
+            raise QueryError(f"{url} has no revision {n} (it has 1 to {max(found)})")
+    return article, found[from_n], found[to_n]
 
 
 def stored_diff(db, article_id: int, from_n: int, to_n: int) -> dict | None:
-    rows = list(db["changes"].rows_where(
-        "article_id = ? and from_revision = ? and to_revision = ?", [article_id, from_n, to_n],
-        limit=1))
-    if rows and rows[0]["diff"]:
-        return json.loads(rows[0]["diff"])
+    found = rows(db, "select diff from changes where article_id = ? and from_revision = ?"
+                 " and to_revision = ? limit 1", [article_id, from_n, to_n])
+    if found and found[0]["diff"]:
+        return json.loads(found[0]["diff"])
     return None
 
 

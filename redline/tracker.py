@@ -12,7 +12,7 @@ import sqlite_utils
 
 from archive import index
 from archive.index import CaptureRow
-from crawler.discovery import canonical_article_url
+from archive.urls import canonical_article_url
 from diffing.article import Article
 from diffing.compare import compare_articles
 from diffing.normalise import body_sha1, fingerprint, normalise_paragraphs

@@ -1,0 +1,336 @@
+"""`redline worker`: a Scrapy process fed from the shared Redis frontier.
+
+A worker never opens the SQLite index (it may run on another machine): it archives every
+fetch into its own WARC files, writes the extracted-article metadata records beside them,
+and leaves diffing and indexing to `redline ingest`. What a revisit needs from the index
+(the URL's last payload digest and record) travels with each request from `enqueue`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from pathlib import Path
+
+from scrapy import Request, signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.exceptions import DontCloseSpider
+from scrapy.settings import Settings
+from twisted.internet import task
+
+from archive.digest import sha1_base32
+from archive.index import CaptureRow
+from archive.warc_writer import RevisitOf, WarcWriter, safe_hostname
+from crawler import settings as default_settings
+from crawler.capture import WarcCapture, _header, exchange_of
+from crawler.discovery import canonical_article_url
+from crawler.pipeline import TrackPipeline
+from crawler.run import crawl_settings
+from crawler.session import CrawlSession
+from crawler.spiders.news import ARTICLE_STATUSES, NewsSpider
+from redline import __version__
+from redline.config import Config
+
+from .cluster import Frontier, fingerprint_of
+
+logger = logging.getLogger(__name__)
+TICK_SECONDS = 0.5
+
+
+def worker_id(config: Config) -> str:
+    name = (config.cluster.worker_name if config.cluster else "") or safe_hostname()
+    return f"{name}-{os.getpid()}"
+
+
+def worker_settings(config: Config, *, exit_when_idle: bool = False) -> Settings:
+    cluster = config.cluster
+    assert cluster is not None, "the caller checks [cluster] is configured"
+    settings = crawl_settings(config, track=False)
+    extensions = dict(default_settings.EXTENSIONS)
+    extensions.update({"crawler.capture.WarcCapture": None,
+                       "crawler.cluster_worker.WorkerCapture": 100,
+                       "crawler.cluster_worker.WorkerLoop": 300})  # fmt: skip
+    settings.update(
+        {
+            "SCHEDULER": "crawler.cluster.ClusterScheduler",
+            "SCHEDULER_PERSIST": True,
+            "SCHEDULER_QUEUE_CLASS": "crawler.cluster.AckedQueue",
+            "SCHEDULER_QUEUE_KEY": f"{cluster.key_prefix}:requests",
+            "SCHEDULER_DUPEFILTER_KEY": f"{cluster.key_prefix}:seen",
+            "DUPEFILTER_CLASS": "crawler.cluster.PassDupeFilter",
+            "REDIS_URL": cluster.redis_url,
+            "EXTENSIONS": extensions,
+            "ITEM_PIPELINES": {"crawler.cluster_worker.WorkerPipeline": 300},
+            "REDLINE_WORKER_ID": worker_id(config),
+            "REDLINE_EXIT_WHEN_IDLE": exit_when_idle,
+        },
+        priority="cmdline",
+    )
+    return settings
+
+
+def run_worker(config: Config, *, exit_when_idle: bool = False) -> dict:
+    """Fetch from the shared frontier until SIGTERM (or, if asked, until the pass is done)."""
+    started = time.monotonic()
+    settings = worker_settings(config, exit_when_idle=exit_when_idle)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ClusterSpider)
+    crawler._redline_session = WorkerSession(config, settings)
+    process.crawl(crawler)
+    process.start()
+    stats = crawler.stats.get_stats()
+    return {
+        "worker": settings.get("REDLINE_WORKER_ID"),
+        "fetched": int(stats.get("redline/fetched", 0)),
+        "articles": int(stats.get("redline/fetched_articles", 0))
+        + int(stats.get("redline/rechecked", 0)),
+        "warc_files": [str(config.archive_dir / f) for f in crawler._redline_session.closed],
+        "seconds": round(time.monotonic() - started, 3),
+        "reason": stats.get("finish_reason"),
+        "fatal": stats.get("redline/fatal"),
+    }
+
+
+class WorkerSession(CrawlSession):
+    """A crawl session without the index: just the config and this worker's WARC writer."""
+
+    def __init__(self, config: Config, settings):
+        self.config = config
+        self.fatal: str | None = None
+        self.db = None
+        self.tracker = None
+        self.closed: list[str] = []
+        self.writer = WarcWriter(
+            config.archive_dir,
+            prefix="redline",
+            max_bytes=config.warc_max_bytes,
+            warcinfo={
+                "software": f"redline/{__version__} (Scrapy, scrapy-redis worker)",
+                "isPartOf": "redline",
+                "operator": "redline user",
+                "http-header-user-agent": settings.get("USER_AGENT"),
+                "robots": "obey",
+                "hostname": socket.gethostname(),
+            },
+        )
+        self.file_opened: float | None = None
+
+    def rotate(self) -> None:
+        """Close the current WARC file so ingest can take it; the next record opens another."""
+        if self.writer.current_file is not None:
+            self.closed = self.writer.close()
+        self.file_opened = None
+
+    def close(self) -> list[str]:
+        self.closed = self.writer.close()
+        return self.closed
+
+    def known_article(self, url: str) -> dict | None:
+        return None  # enqueue seeded the pass's duplicate set with every tracked article
+
+
+class WorkerCapture(WarcCapture):
+    """The capture extension, with the revisit lookup taken from the request, not the index."""
+
+    def _archive(self, response, request) -> None:
+        exchange = exchange_of(request, response, self.max_page_bytes)
+        revisit = revisit_from_meta(request.meta.get("redline_prior"), exchange)
+        session = self.session
+        if session.file_opened is None:
+            session.file_opened = time.monotonic()
+        location = session.writer.write_exchange(exchange, revisit)
+        row = CaptureRow(
+            record_id=location.record_id,
+            record_type="revisit" if revisit else "response",
+            url=exchange.url,
+            warc_file=location.file,
+            warc_offset=location.offset,
+            warc_length=location.length,
+            http_status=exchange.status,
+            payload_digest=location.payload_digest,
+            refers_to=revisit.record_id if revisit else None,
+            fetched_at=location.date,
+            location=_header(response, b"Location"),
+        )
+        request.meta.setdefault("redline_captures", []).append((None, row))
+        self.crawler.stats.inc_value("redline/fetched")
+
+
+def revisit_from_meta(prior: dict | None, exchange) -> RevisitOf | None:
+    """As capture.revisit_for, with the URL's last full capture read by `enqueue`."""
+    if not prior or prior["url"] != exchange.url or exchange.truncated:
+        return None
+    if exchange.status == 304:
+        profile = "server-not-modified"
+    elif exchange.status == 200 and prior["payload_digest"] == sha1_base32(exchange.body):
+        profile = "identical-payload-digest"
+    else:
+        return None
+    return RevisitOf(prior["record_id"], prior["url"], prior["fetched_at"],
+                     prior["payload_digest"], profile)  # fmt: skip
+
+
+class WorkerPipeline(TrackPipeline):
+    """Extraction and the metadata record; diffing and indexing wait for `redline ingest`."""
+
+    def _process(self, item):
+        response = item["response"]
+        site = self.session.config.site(item["site"])
+        captures = response.meta.get("redline_captures") or []
+        if not captures:
+            return
+        recheck = response.meta.get("recheck")
+        self.stats.inc_value("redline/rechecked" if recheck else "redline/fetched_articles")
+        _, capture = captures[-1]
+        if captures[0][1].url != capture.url and not site.is_article(capture.url):
+            return  # redirected off the site's articles: ingest reads it as gone
+        self._article(response, capture, site)
+
+
+class ClusterSpider(NewsSpider):
+    """NewsSpider whose requests come from Redis and whose article claims are shared."""
+
+    async def start(self):
+        self.session = CrawlSession.of(self.crawler)
+        self.sites = list(self.session.config.sites)
+        self.frontier = Frontier(self.session.config.cluster)
+        return
+        yield  # an async generator that yields nothing: enqueue feeds the queue
+
+    def parse_robots(self, response):
+        return self._acked(response, super().parse_robots(response))
+
+    def parse_feed(self, response):
+        return self._acked(response, super().parse_feed(response))
+
+    def parse_sitemap(self, response):
+        return self._acked(response, super().parse_sitemap(response))
+
+    def parse_page(self, response):
+        return self._acked(response, super().parse_page(response))
+
+    def parse_article(self, response):
+        return self._acked(response, super().parse_article(response))
+
+    def failed(self, failure):
+        super().failed(failure)
+        self.ack(failure.request)
+
+    def _acked(self, response, results):
+        """Children reach Redis before the parent leaves the in-flight hash."""
+        pass_id = response.meta.get("redline_pass", 0)
+        for result in results or ():
+            if isinstance(result, Request):
+                result.meta.setdefault("redline_pass", pass_id)
+            yield result
+        self.ack(response.request)
+
+    def ack(self, request) -> None:
+        scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None
+        queue = getattr(scheduler, "queue", None)
+        if queue is not None and request is not None:
+            queue.ack(request)
+
+    def _follow(self, response, links, warnings):
+        for warning in warnings:
+            self.logger.warning(warning)
+            self.crawler.stats.inc_value("redline/discovery_warnings")
+        site = self.site_of(response)
+        pass_id = response.meta.get("redline_pass", 0)
+        for link in links:
+            url = canonical_article_url(link)
+            if not site.is_article(url):
+                continue
+            request = article_request(self, site.name, url, pass_id)
+            if self.frontier.claim(pass_id, site.name, fingerprint_of(request)):
+                yield request
+
+
+def article_request(spider, site: str, url: str, pass_id: int, known: dict | None = None,
+                    prior: dict | None = None) -> Request:  # fmt: skip
+    """An article fetch, as NewsSpider makes it (rechecks first, conditional when we can)."""
+    headers = {}
+    if known and known.get("status") != "removed":
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+    meta = {"site": site, "handle_httpstatus_list": ARTICLE_STATUSES, "recheck": bool(known),
+            "redline_pass": pass_id}  # fmt: skip
+    if prior:
+        meta["redline_prior"] = prior
+    return Request(url, spider.parse_article, headers=headers, errback=spider.failed,
+                   dont_filter=True, priority=10 if known else 0, meta=meta)  # fmt: skip
+
+
+class WorkerLoop:
+    """Heartbeat, reaping, WARC rotation, and the worker's idea of 'done'."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.session = CrawlSession.of(crawler)
+        self.cluster = self.session.config.cluster
+        self.frontier = Frontier(self.cluster)
+        self.worker = crawler.settings.get("REDLINE_WORKER_ID")
+        self.exit_when_idle = crawler.settings.getbool("REDLINE_EXIT_WHEN_IDLE")
+        self.loop = task.LoopingCall(self.tick)
+        self.ticks = 0
+
+    @classmethod
+    def from_crawler(cls, crawler) -> WorkerLoop:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider=None) -> None:
+        self.frontier.beat(self.worker)
+        self.loop.start(TICK_SECONDS, now=False)
+
+    def idle(self, spider=None) -> None:
+        raise DontCloseSpider  # a worker waits for the next pass; tick() decides when to stop
+
+    def tick(self) -> None:
+        self.ticks += 1
+        try:
+            self._tick()
+        except Exception as exc:  # noqa: BLE001 - Redis away for a moment: keep the worker
+            logger.warning("cluster bookkeeping failed: %s", exc)
+
+    def _tick(self) -> None:
+        self.frontier.beat(self.worker)
+        engine = self.crawler.engine
+        if engine._slot is None or engine._slot.closing is not None:
+            return
+        if self.ticks % 4 == 0:
+            self.frontier.reap()
+        state = self.frontier.state()
+        if state.queued:
+            engine._slot.nextcall.schedule()  # sooner than Scrapy's 5 s idle heartbeat
+        opened = self.session.file_opened
+        too_old = opened and time.monotonic() - opened > self.cluster.close_after.total_seconds()
+        locally_idle = engine.spider_is_idle()
+        if too_old or (locally_idle and not state.queued and opened):
+            self.session.rotate()  # end of a pass, or close_after: ingest can take it
+        if self.exit_when_idle and locally_idle and not state.queued and not state.in_flight:
+            engine.close_spider_async(reason="finished").__await__  # scheduled below
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason="finished"))
+
+    def closed(self, spider=None, reason=None) -> None:
+        if self.loop.running:
+            self.loop.stop()
+        left = self.frontier.server.hlen(self.frontier.key("inflight", self.worker))
+        if left:
+            logger.warning("%d requests still in flight at close: requeued", left)
+            self.frontier.server.delete(self.frontier.key("alive", self.worker))
+            self.frontier.reap()
+        self.frontier.server.delete(self.frontier.key("alive", self.worker))
+
+
+def archive_files(config: Config) -> list[Path]:
+    return sorted(config.archive_dir.glob("*.warc.gz"))
