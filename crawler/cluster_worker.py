@@ -12,20 +12,20 @@ import logging
 import os
 import socket
 import time
-from pathlib import Path
 
 from scrapy import Request, signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archive.digest import sha1_base32
 from archive.index import CaptureRow
+from archive.urls import canonical_article_url
 from archive.warc_writer import RevisitOf, WarcWriter, safe_hostname
 from crawler import settings as default_settings
 from crawler.capture import WarcCapture, _header, exchange_of
-from crawler.discovery import canonical_article_url
 from crawler.pipeline import TrackPipeline
 from crawler.run import crawl_settings
 from crawler.session import CrawlSession
@@ -316,9 +316,6 @@ class WorkerLoop:
         if too_old or (locally_idle and not state.queued and opened):
             self.session.rotate()  # end of a pass, or close_after: ingest can take it
         if self.exit_when_idle and locally_idle and not state.queued and not state.in_flight:
-            engine.close_spider_async(reason="finished").__await__  # scheduled below
-            from scrapy.utils.defer import deferred_from_coro
-
             deferred_from_coro(engine.close_spider_async(reason="finished"))
 
     def closed(self, spider=None, reason=None) -> None:
@@ -330,7 +327,3 @@ class WorkerLoop:
             self.frontier.server.delete(self.frontier.key("alive", self.worker))
             self.frontier.reap()
         self.frontier.server.delete(self.frontier.key("alive", self.worker))
-
-
-def archive_files(config: Config) -> list[Path]:
-    return sorted(config.archive_dir.glob("*.warc.gz"))

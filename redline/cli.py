@@ -241,17 +241,28 @@ def extract(ctx, source, site, as_json) -> None:
 
 
 @main.command()
-@click.argument("warcs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("warcs", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--follow", is_flag=True,
+              help="Keep indexing closed WARC files as workers add them to archive_dir.")
+@click.option("--once", is_flag=True, help="With --follow: one sweep of archive_dir, then exit.")
+@click.option("--poll", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="With --follow: seconds between sweeps.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def ingest(ctx, warcs, as_json) -> None:
+def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
     """Index captures from WARC files, ours or any other tool's.
 
-    Example: redline ingest crawl-from-elsewhere.warc.gz
+    Example: redline ingest crawl-from-elsewhere.warc.gz; redline ingest --follow
     """
-    from .ingest import ingest_files
+    from .ingest import follow_archive, ingest_files
 
     config = _config(ctx)
+    if follow or once:
+        for report in follow_archive(config, poll=poll, once=once):
+            _report(report, as_json)
+        return
+    if not warcs:
+        raise click.UsageError("give WARC files to ingest, or --follow")
     report = ingest_files(config, [Path(w) for w in warcs])
     _report(report, as_json)
 
@@ -306,3 +317,8 @@ from .publish_cli import datasette_metadata, export_changes, feed, publish  # no
 
 for _command in (feed, publish, export_changes, datasette_metadata):
     main.add_command(_command)
+
+from .cluster_cli import enqueue, worker  # noqa: E402
+
+main.add_command(enqueue)
+main.add_command(worker)

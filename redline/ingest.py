@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from archive import index
 from archive.index import CaptureRow
-from archive.warc_reader import WarcFault, WarcRecord, iter_records
 from archive.urls import canonical_article_url
+from archive.warc_reader import WarcFault, WarcRecord, iter_records
 from diffing.article import Article
 from diffing.extract import ExtractionError, Selectors, extract_article
 
@@ -48,6 +51,55 @@ def ingest_files(config: Config, paths: list[Path]) -> dict:
             return index_files(db, config, kept)
         finally:
             db.conn.close()
+
+
+def follow_archive(config: Config, *, poll: float = 10.0, once: bool = False) -> Iterator[dict]:
+    """Index each closed WARC file that appears in archive_dir (workers' output) once.
+
+    Runs until SIGTERM or SIGINT (finishing the sweep under way), or after one sweep with
+    `once`. Files already in the index are skipped, so a restart picks up where it was.
+    """
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        done: set[Path] = set()
+        while not stop.is_set():
+            _close_abandoned(config)
+            fresh = _unindexed(config, [p for p in warc_files(config.archive_dir) if p not in done])
+            if fresh or once:
+                yield ingest_files(config, fresh)
+            done.update(fresh)
+            if once:
+                return
+            stop.wait(poll)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _close_abandoned(config: Config) -> None:
+    """A worker on this host killed mid-file: keep its complete records (cut the torn tail)."""
+    from archive.repair import close_open_file, open_files
+
+    from .recovery import abandoned
+
+    for path in open_files(config.archive_dir):
+        if abandoned(path):
+            close_open_file(path, config.archive_dir)
+
+
+def _unindexed(config: Config, paths: list[Path]) -> list[Path]:
+    if not paths or not config.database.exists():
+        return paths
+    db = index.open_index_readonly(config.database)
+    try:
+        if not db["captures"].exists():
+            return paths
+        known = {r[0] for r in db.execute("select distinct warc_file from captures")}
+    finally:
+        db.conn.close()
+    root = config.archive_dir.resolve()
+    return [p for p in paths if _relative(p, root) not in known]
 
 
 def reindex_archive(config: Config) -> dict:

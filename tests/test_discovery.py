@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.urls import canonical_article_url
 from crawler.discovery import (
-    canonical_article_url,
     looks_like_feed,
     looks_like_sitemap,
     parse_feed,

@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
-from crawler.discovery import canonical_article_url, parse_feed, parse_sitemap, sitemaps_from_robots
+from archive.urls import canonical_article_url
+from crawler.discovery import parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.session import CrawlSession
 from redline.config import Site
 from redline.planner import due_articles

@@ -1,0 +1,135 @@
+"""`redline enqueue`: start a pass on the shared frontier from what the index knows.
+
+Pushes the due rechecks (with what a revisit needs: the URL's last full capture, its
+validators) and the sites' discovery requests (robots.txt, feeds, sitemaps, front pages);
+workers parse those and claim each new article against the pass's duplicate set and
+budget. Tracked articles are put in that set first, so a sighting in a feed never
+refetches them: they come back on their own schedule, as in a single-machine crawl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy_redis import picklecompat
+
+from archive import index
+from redline.config import Config, Site
+from redline.planner import due_articles
+
+from .cluster import Frontier, fingerprint_of
+from .cluster_worker import ClusterSpider, article_request
+
+
+class EnqueueBusy(Exception):
+    """Another enqueue holds the lock."""
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    pass_id: int
+    rechecks: int
+    discovery: int
+    pending: int  # requests of an unfinished pass: nothing new was pushed
+    reaped: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def enqueue_pass(config: Config, *, sites=(), recheck: str = "due", limit: int = 0) -> Enqueued:
+    frontier = Frontier(config.cluster)
+    frontier.check()
+    lock = frontier.lock()
+    if not lock.acquire():
+        raise EnqueueBusy("another `redline enqueue` is running; this one pushed nothing")
+    try:
+        reaped = frontier.reap()
+        state = frontier.state()
+        if state.queued or state.in_flight:
+            return Enqueued(state.pass_id, 0, 0, state.queued + state.in_flight, reaped)
+        chosen = [s for s in config.sites if not sites or s.name in sites]
+        return _push_pass(frontier, config, chosen, recheck, limit, reaped)
+    finally:
+        lock.release()
+
+
+def _push_pass(frontier: Frontier, config: Config, sites: list[Site], recheck: str, limit: int,
+               reaped: int) -> Enqueued:  # fmt: skip
+    spider = ClusterSpider()
+    db = index.open_index_readonly(config.database) if config.database.exists() else None
+    try:
+        pass_id = frontier.new_pass()
+        requests, budget = _rechecks(db, spider, sites, recheck, limit, pass_id)
+        rechecks = len(requests)
+        for site in sites:
+            requests += _discovery(db, spider, site, pass_id)
+        found = [fingerprint_of(r) for r in requests[rechecks:] if not r.dont_filter]
+        frontier.seed(pass_id, _tracked_fingerprints(db) + found, budget)
+    finally:
+        if db is not None:
+            db.conn.close()
+    _push(frontier, spider, requests)
+    return Enqueued(pass_id, rechecks, len(requests) - rechecks, 0, reaped)
+
+
+def _rechecks(db, spider, sites, recheck: str, limit: int, pass_id: int):
+    requests: list[Request] = []
+    budget: dict[str, int] = {}
+    left = limit or None
+    for site in sites:
+        rows = due_articles(db, site.name, recheck, limit=site.max_per_pass) if db else []
+        rows = rows[:left] if left is not None else rows
+        for row in rows:
+            prior = _prior(db, row["url"])
+            requests.append(article_request(spider, site.name, row["url"], pass_id, row, prior))
+        budget[site.name] = site.max_per_pass - len(rows)
+        if left is not None:
+            left -= len(rows)
+    if left is not None:
+        budget["*"] = left
+    return requests, budget
+
+
+def _tracked_fingerprints(db) -> list[str]:
+    if db is None or not db["articles"].exists():
+        return []
+    urls = set()
+    for url, moved_from in db.execute("select url, moved_from from articles").fetchall():
+        urls.update(u for u in (url, moved_from) if u)
+    return [fingerprint_of(Request(u)) for u in sorted(urls)]
+
+
+def _discovery(db, spider: ClusterSpider, site: Site, pass_id: int) -> list[Request]:
+    def request(url: str, callback, **extra) -> Request:
+        meta = {"site": site.name, "redline_pass": pass_id}
+        prior = _prior(db, url)
+        if prior:
+            meta["redline_prior"] = prior
+        return Request(url, callback, meta=meta, errback=spider.failed, **extra)
+
+    hosts = {urlsplit(u).scheme + "://" + urlsplit(u).netloc
+             for u in (*site.feeds, *site.sitemaps, *site.start_urls)}  # fmt: skip
+    out = [request(h + "/robots.txt", spider.parse_robots, dont_filter=True) for h in sorted(hosts)]
+    out += [request(u, spider.parse_feed) for u in site.feeds]
+    out += [request(u, spider.parse_sitemap) for u in site.sitemaps]
+    out += [request(u, spider.parse_page) for u in site.start_urls]
+    return out
+
+
+def _prior(db, url: str) -> dict | None:
+    if db is None or not db["captures"].exists():
+        return None
+    prior = index.last_full_capture(db, url)
+    return asdict(prior) if prior else None
+
+
+def _push(frontier: Frontier, spider: ClusterSpider, requests: list[Request]) -> None:
+    """Into scrapy-redis's queue, encoded as its PriorityQueue encodes them."""
+    key, pipe = frontier.key("requests"), frontier.server.pipeline()
+    for request in requests:
+        data = picklecompat.dumps(request.to_dict(spider=spider))
+        pipe.execute_command("ZADD", key, -request.priority, data)
+    pipe.execute()

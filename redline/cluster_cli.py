@@ -1,0 +1,102 @@
+"""`redline enqueue` and `redline worker`: the crawl spread over machines through Redis.
+
+Imports stay lazy (Scrapy and redis load only when these commands run).
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .errors import ConfigProblem, Locked, RedlineError
+
+
+def _cluster_config(ctx: click.Context, redis_url: str | None):
+    """The config, with [cluster] required (or --redis given) and Redis answering."""
+    from dataclasses import replace
+
+    from .cli import _config
+    from .config import ClusterConfig
+
+    config = _config(ctx)
+    if redis_url:
+        config = replace(config, cluster=replace(config.cluster or ClusterConfig(),
+                                                 redis_url=redis_url))  # fmt: skip
+    if config.cluster is None:
+        raise ConfigProblem(f"{config.path}: cluster: no [cluster] table (or --redis URL):"
+                            " add one with redis_url to crawl with workers")  # fmt: skip
+    from crawler.cluster import Frontier, FrontierUnreachable
+
+    try:
+        Frontier(config.cluster).check()
+    except FrontierUnreachable as exc:
+        raise ConfigProblem(str(exc)) from None
+    return config
+
+
+@click.command()
+@click.option("--redis", "redis_url", help="Redis URL (default: [cluster] redis_url).")
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+@click.option("--recheck", type=click.Choice(["due", "all", "none"]), default="due",
+              show_default=True, help="Which tracked articles to recapture.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="At most N article fetches.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def enqueue(ctx, redis_url, sites, recheck, limit, as_json) -> None:
+    """Start a pass: push what is due, and the sites' feeds, sitemaps and front pages.
+
+    Reads the index (run `redline ingest` on the workers' files first). While a pass is
+    still queued or in flight, pushes nothing (and requeues what dead workers held).
+
+    Example: redline enqueue --recheck due
+    """
+    from crawler.cluster_enqueue import EnqueueBusy, enqueue_pass
+
+    config = _cluster_config(ctx, redis_url)
+    for name in sites:
+        if name not in {s.name for s in config.sites}:
+            raise ConfigProblem(f"{config.path}: sites: no site named {name!r}")
+    try:
+        done = enqueue_pass(config, sites=sites, recheck=recheck, limit=limit)
+    except EnqueueBusy as exc:
+        raise Locked(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(done.to_dict(), indent=2))
+    elif done.pending:
+        click.echo(f"pass {done.pass_id} still has {done.pending} requests queued or in flight;"
+                   f" nothing pushed ({done.reaped} requeued from stopped workers)")  # fmt: skip
+    else:
+        click.echo(f"pass {done.pass_id}: {done.rechecks} rechecks and {done.discovery}"
+                   " discovery requests queued")  # fmt: skip
+
+
+@click.command()
+@click.option("--redis", "redis_url", help="Redis URL (default: [cluster] redis_url).")
+@click.option("--exit-when-idle", is_flag=True,
+              help="Stop once the queue is empty and nothing is in flight anywhere.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on exit.")
+@click.pass_context
+def worker(ctx, redis_url, exit_when_idle, as_json) -> None:
+    """Fetch from the shared frontier into this worker's own WARC files, until SIGTERM.
+
+    Closes its WARC file at the end of each pass (or after [cluster] close_after) so
+    `redline ingest` can index it; SIGTERM finishes the current records, then exits.
+
+    Example: redline worker
+    """
+    from .crawl_command import check_writable
+
+    config = _cluster_config(ctx, redis_url)
+    check_writable(config)
+    from crawler.cluster_worker import run_worker
+
+    summary = run_worker(config, exit_when_idle=exit_when_idle)
+    fatal = summary.pop("fatal", None)
+    if fatal:
+        raise RedlineError(f"{fatal}; this worker stopped, every record written is kept")
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        click.echo(f"{summary['worker']}: {summary['fetched']} fetches,"
+                   f" {len(summary['warc_files'])} WARC files closed")  # fmt: skip
