@@ -1,0 +1,228 @@
+"""Distributed crawling: `redline enqueue` + several `redline worker`s on a real Redis,
+then `redline ingest`, against the local newsroom."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from redline.newsroom import Newsroom
+from tests.crawling import crawl, redline, write_config
+
+WORKER_TIMEOUT = "2s"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    args = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    proc = subprocess.Popen(args, cwd=workdir, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def cluster_config(directory: Path, room: Newsroom, redis_url: str, prefix: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    extra = (f'\n[cluster]\nredis_url = "{redis_url}"\nkey_prefix = "{prefix}"\n'
+             f'worker_timeout = "{WORKER_TIMEOUT}"\n')  # fmt: skip
+    return write_config(directory, room.base_url, extra=extra)
+
+
+def start_worker(config: Path, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.Popen(
+        [sys.executable, "-m", "redline", "-c", str(config), "worker", "--json", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=config.parent, env=env,
+    )  # fmt: skip
+
+
+def finish(worker: subprocess.Popen, timeout: float = 90) -> dict:
+    out, err = worker.communicate(timeout=timeout)
+    assert worker.returncode == 0, err[-3000:]
+    return json.loads(out)
+
+
+def enqueue(config: Path, *args: str) -> dict:
+    result = redline(config, "enqueue", "--json", *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def cluster_pass(config: Path, workers: int, *args: str) -> list[dict]:
+    enqueue(config, *args)
+    running = [start_worker(config, "--exit-when-idle") for _ in range(workers)]
+    return [finish(w) for w in running]
+
+
+def ingest(config: Path) -> dict:
+    result = redline(config, "ingest", "--once", "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def article_fetches(room: Newsroom, since: int) -> list[str]:
+    return [path for _, path, _ in room.requests[since:] if path.startswith("/20")]
+
+
+def index_of(directory: Path) -> dict:
+    """What must not depend on how a crawl was spread: ids and times left out."""
+    with sqlite3.connect(directory / "redline.db") as db:
+        return {
+            "articles": sorted(db.execute("select url, status from articles")),
+            "revisions": sorted(db.execute(
+                "select a.url, r.number, r.headline, r.byline, r.body_sha1 from revisions r"
+                " join articles a on a.id = r.article_id")),
+            "changes": sorted(db.execute(
+                "select a.url, c.from_revision, c.to_revision, c.kinds from changes c"
+                " join articles a on a.id = c.article_id")),
+        }  # fmt: skip
+
+
+def edit_newsroom(room: Newsroom) -> None:
+    slugs = sorted(room.articles)
+    room.edit(slugs[0], headline=room.articles[slugs[0]].headline + " as storm nears")
+    body = list(room.articles[slugs[1]].paragraphs)
+    room.edit(slugs[1], paragraphs=[body[0] + " A sentence added later.", *body[1:]])
+    room.edit(slugs[2], byline="By Someone Else")
+    room.remove(slugs[3])
+
+
+def test_workers_build_the_single_machine_index_fetching_each_article_once(
+    tmp_path, redis_url
+):
+    with Newsroom(articles=12, seed=5, noise=True) as room:
+        single = tmp_path / "single"
+        single.mkdir()
+        single_config = write_config(single, room.base_url)
+        config = cluster_config(tmp_path / "cluster", room, redis_url, "equal")
+        for round_ in range(2):
+            if round_:
+                edit_newsroom(room)
+            crawl(single_config)
+            before = len(room.requests)
+            summaries = cluster_pass(config, 3, "--recheck", "all")
+            fetched = article_fetches(room, before)
+            assert sorted(fetched) == sorted(set(fetched)), "no article fetched twice a pass"
+            assert len(fetched) == 12, "every article fetched, recheck pass not filtered"
+            assert sum(s["articles"] for s in summaries) == 12
+            report = ingest(config)
+            assert report["faults"] == []
+    names = [Path(f).name for s in summaries for f in s["warc_files"]]
+    assert len(set(names)) == len(names) and all(f"-{s['worker'].rsplit('-', 1)[1]}.warc.gz"
+                                                  in " ".join(names) for s in summaries)
+    assert not list((tmp_path / "cluster" / "archive").glob("*.open"))
+    cluster_index, single_index = index_of(tmp_path / "cluster"), index_of(single)
+    assert cluster_index == single_index
+    kinds = sorted(json.loads(k) if k.startswith("[") else k for *_, k in cluster_index["changes"])
+    assert len(kinds) == 4, kinds
+
+
+def test_a_worker_killed_mid_pass_loses_no_article(tmp_path, redis_url):
+    with Newsroom.bulk(400, seed=2) as room:
+        config = cluster_config(tmp_path, room, redis_url, "killed")
+        enqueue(config)
+        victim = start_worker(config)
+        deadline = time.monotonic() + 60
+        while len(article_fetches(room, 0)) < 40:
+            assert time.monotonic() < deadline and victim.poll() is None, "worker stalled"
+            time.sleep(0.02)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        assert list(tmp_path.glob("archive/*.open")), "killed mid-file"
+        rescuer = finish(start_worker(config, "--exit-when-idle"))
+        fetched = set(article_fetches(room, 0))
+    assert len(fetched) == 400, "the killed worker's in-flight requests were picked up again"
+    assert rescuer["articles"] < 400
+    report = ingest(config)
+    assert report["faults"] == [] or all("torn" in f or "cut" in f for f in report["faults"])
+    with sqlite3.connect(tmp_path / "redline.db") as db:
+        assert db.execute("select count(*) from articles").fetchone()[0] == 400
+
+
+def test_two_enqueues_at_once_push_one_pass(tmp_path, redis_url):
+    with Newsroom(articles=5, seed=1, noise=False) as room:
+        config = cluster_config(tmp_path, room, redis_url, "twice")
+        env = dict(os.environ, PYTHONWARNINGS="ignore")
+        argv = [sys.executable, "-m", "redline", "-c", str(config), "enqueue", "--json"]
+        both = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env=env) for _ in range(2)]  # fmt: skip
+        results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in both]
+        pushed = [json.loads(out) for code, out, _ in results if code == 0]
+        assert all(code in (0, 75) for code, _, _ in results), results
+        assert sum(p["discovery"] for p in pushed) == 5, "robots, 2 feeds, sitemap, front page"
+        again = enqueue(config)
+        assert again["pending"] == 5 and again["discovery"] == 0, "a pass in progress is kept"
+        before = len(room.requests)
+        finish(start_worker(config, "--exit-when-idle"))
+        fetched = article_fetches(room, before)
+    assert sorted(fetched) == sorted(set(fetched)) and len(fetched) == 5
+
+
+def test_sigterm_finishes_current_records_closes_files_and_exits_0(tmp_path, redis_url):
+    with Newsroom.bulk(300, seed=4) as room:
+        config = cluster_config(tmp_path, room, redis_url, "term")
+        enqueue(config)
+        worker = start_worker(config)
+        deadline = time.monotonic() + 60
+        while len(article_fetches(room, 0)) < 30:
+            assert time.monotonic() < deadline and worker.poll() is None, "worker stalled"
+            time.sleep(0.02)
+        worker.send_signal(signal.SIGTERM)
+        summary = finish(worker, timeout=60)
+        assert not list(tmp_path.glob("archive/*.open")), "files closed on SIGTERM"
+        assert summary["warc_files"] and summary["reason"] == "shutdown"
+        finish(start_worker(config, "--exit-when-idle"))
+        fetched = article_fetches(room, 0)
+    assert set(fetched) == {p for p in fetched} and len(set(fetched)) == 300
+    assert len(fetched) == 300, "what the stopped worker finished was not fetched again"
+    report = ingest(config)
+    assert report["faults"] == [] and report["revisions"] == 300
+
+
+def test_unreachable_redis_is_a_config_error_naming_the_url(tmp_path):
+    with Newsroom(articles=1, seed=1) as room:
+        url = f"redis://127.0.0.1:{free_port()}/0"
+        config = cluster_config(tmp_path, room, url, "none")
+        for command in ("enqueue", "worker"):
+            result = redline(config, command)
+            assert result.returncode == 2, result.stderr
+            assert url in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "archive").exists() or not list((tmp_path / "archive").iterdir())
+
+
+def test_without_cluster_table_enqueue_says_what_to_add(tmp_path):
+    config = write_config(tmp_path, "http://127.0.0.1:9")
+    result = redline(config, "enqueue")
+    assert result.returncode == 2 and "[cluster]" in result.stderr
+    bad = write_config(tmp_path, "http://127.0.0.1:9", extra='\n[cluster]\nclose_after = "soon"\n')
+    result = redline(bad, "worker")
+    assert result.returncode == 2 and "cluster.close_after" in result.stderr
