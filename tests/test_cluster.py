@@ -137,13 +137,14 @@ def test_workers_build_the_single_machine_index_fetching_each_article_once(
             report = ingest(config)
             assert report["faults"] == []
     names = [Path(f).name for s in summaries for f in s["warc_files"]]
-    assert len(set(names)) == len(names) and all(f"-{s['worker'].rsplit('-', 1)[1]}.warc.gz"
-                                                  in " ".join(names) for s in summaries)
+    assert len(set(names)) == len(names) >= 1
+    for summary in summaries:  # <host>-<pid> names each worker and ends each of its files
+        assert all(Path(f).name.endswith(f"-{summary['worker']}.warc.gz")
+                   for f in summary["warc_files"])  # fmt: skip
     assert not list((tmp_path / "cluster" / "archive").glob("*.open"))
     cluster_index, single_index = index_of(tmp_path / "cluster"), index_of(single)
+    assert len(cluster_index["revisions"]) == 12 + 3 and len(cluster_index["changes"]) == 4
     assert cluster_index == single_index
-    kinds = sorted(json.loads(k) if k.startswith("[") else k for *_, k in cluster_index["changes"])
-    assert len(kinds) == 4, kinds
 
 
 def test_a_worker_killed_mid_pass_loses_no_article(tmp_path, redis_url):
