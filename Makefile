@@ -24,7 +24,7 @@ test: $(STAMP) tools
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/ruff check archive crawler diffing redline tests bench
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python bench/crawl.py

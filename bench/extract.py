@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT))
 
-from diffing.extract import extract_article
+from diffing.extract import extract_article  # noqa: E402
 
 # Readability test pages from news outlets, whatever their metadata says.
 NEWS_NAMES = re.compile(

@@ -140,7 +140,9 @@ def _build_site(path: Path, index: int, data: dict) -> Site:
         try:
             re.compile(value)
         except re.error as exc:
-            raise ConfigError(path, f"sites[{name}].{key}", f"bad regular expression {value!r}: {exc}")
+            raise ConfigError(
+                path, f"sites[{name}].{key}", f"bad regular expression {value!r}: {exc}"
+            ) from None
     site = Site(
         name=name,
         feeds=reader.urls("feeds"),
