@@ -12,10 +12,11 @@ import logging
 import os
 import socket
 import time
+import warnings
 
 from scrapy import Request, signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
@@ -74,6 +75,8 @@ def worker_settings(config: Config, *, exit_when_idle: bool = False) -> Settings
 def run_worker(config: Config, *, exit_when_idle: bool = False) -> dict:
     """Fetch from the shared frontier until SIGTERM (or, if asked, until the pass is done)."""
     started = time.monotonic()
+    # scrapy-redis 0.9.1 still uses APIs Scrapy 2.13+ deprecates; its warnings are not ours.
+    warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
     settings = worker_settings(config, exit_when_idle=exit_when_idle)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ClusterSpider)

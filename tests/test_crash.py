@@ -136,13 +136,15 @@ def test_the_next_crawl_heals_a_killed_one_by_itself(tmp_path):
     archive = tmp_path / "archive"
     with Newsroom(articles=40, noise=False) as room:
         config = write_config(tmp_path, room.base_url)
-        for _ in range(2):
+        for _ in range(5):  # until a kill lands mid-pass (each start heals the last kill)
             process = start_crawl(config)
             wait_for_open_warc(archive, process)
-            time.sleep(rng.uniform(0.0, 1.0))
+            time.sleep(rng.uniform(0.0, 0.3))
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
-        assert list(archive.glob("*.open")), "the kills left open files behind"
+            if list(archive.glob("*.open")):
+                break
+        assert list(archive.glob("*.open")), "no kill landed mid-pass: the test proved nothing"
         healed = redline(config, "crawl", "--recheck", "all")
         assert healed.returncode == 0, healed.stderr[-3000:]
     assert not list(archive.glob("*.open"))
