@@ -157,7 +157,8 @@ def render_html(diff: dict, *, side_by_side: bool = False) -> str:
     parts = ['<div class="redline-diff">']
     for field in ("headline", "byline"):
         if diff.get(field):
-            parts.append(f'<p class="{field}">{_html_ops(diff[field])}</p>')
+            label = f'<span class="label">{field.capitalize()}:</span> '
+            parts.append(f'<p class="{field}">{label}{_html_ops(diff[field])}</p>')
     if diff.get("body"):
         parts.append('<div class="body">')
         parts.extend(_html_block(block) for block in diff["body"])
