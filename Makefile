@@ -3,14 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test tools lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,cluster]'
+	touch $(TEST_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/redline demo
@@ -19,11 +24,12 @@ demo: $(STAMP)
 tools:
 	bash tools/install-tools.sh
 
-test: $(STAMP) tools
+test: $(TEST_STAMP) tools
 	bash tools/install-system.sh
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q -p no:cacheprovider
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)

@@ -12,21 +12,31 @@ Keys, under the configured prefix P: P:requests (the scrapy-redis priority queue
 P:pass (the current pass id), P:seen:<pass> (that pass's duplicate set), P:budget:<pass>
 (articles still allowed per site, "*" for --limit), P:inflight:<worker>,
 P:alive:<worker> (a heartbeat with a time to live), P:enqueue-lock.
+WorkerLoop, the worker's extension, beats, reaps, rotates WARC files and decides 'done'.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from dataclasses import dataclass
 
 import redis
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.session import CrawlSession
 
 from redline.config import ClusterConfig
 
+TICK_SECONDS = 0.5
+logger = logging.getLogger(__name__)
 SEEN_TTL = 14 * 86400  # a pass's duplicate set outlives any pass, then goes
 
 # Pop the best request and file it under the worker's in-flight hash, in one step.
@@ -215,3 +225,67 @@ class ClusterScheduler(Scheduler):
 
     def flush(self) -> None:
         """Never flush shared state (SCHEDULER_PERSIST is on; this is belt and braces)."""
+
+
+class WorkerLoop:
+    """Heartbeat, reaping, WARC rotation, and the worker's idea of 'done'."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.session = CrawlSession.of(crawler)
+        self.cluster = self.session.config.cluster
+        self.frontier = Frontier(self.cluster)
+        self.worker = crawler.settings.get("REDLINE_WORKER_ID")
+        self.exit_when_idle = crawler.settings.getbool("REDLINE_EXIT_WHEN_IDLE")
+        self.loop = task.LoopingCall(self.tick)
+        self.ticks = 0
+
+    @classmethod
+    def from_crawler(cls, crawler) -> WorkerLoop:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider=None) -> None:
+        self.frontier.beat(self.worker)
+        self.loop.start(TICK_SECONDS, now=False)
+
+    def idle(self, spider=None) -> None:
+        raise DontCloseSpider  # a worker waits for the next pass; tick() decides when to stop
+
+    def tick(self) -> None:
+        self.ticks += 1
+        try:
+            self._tick()
+        except Exception as exc:  # noqa: BLE001 - Redis away for a moment: keep the worker
+            logger.warning("cluster bookkeeping failed: %s", exc)
+
+    def _tick(self) -> None:
+        self.frontier.beat(self.worker)
+        engine = self.crawler.engine
+        if engine._slot is None or engine._slot.closing is not None:
+            return
+        if self.ticks % 4 == 0:
+            self.frontier.reap()
+        state = self.frontier.state()
+        if state.queued:
+            engine._slot.nextcall.schedule()  # sooner than Scrapy's 5 s idle heartbeat
+        opened = self.session.file_opened
+        too_old = opened and time.monotonic() - opened > self.cluster.close_after.total_seconds()
+        locally_idle = engine.spider_is_idle()
+        if too_old or (locally_idle and not state.queued and opened):
+            self.session.rotate()  # end of a pass, or close_after: ingest can take it
+        if self.exit_when_idle and locally_idle and not state.queued and not state.in_flight:
+            deferred_from_coro(engine.close_spider_async(reason="finished"))
+
+    def closed(self, spider=None, reason=None) -> None:
+        if self.loop.running:
+            self.loop.stop()
+        left = self.frontier.server.hlen(self.frontier.key("inflight", self.worker))
+        if left:
+            logger.warning("%d requests still in flight at close: requeued", left)
+            self.frontier.server.delete(self.frontier.key("alive", self.worker))
+            self.frontier.reap()
+        self.frontier.server.delete(self.frontier.key("alive", self.worker))

@@ -14,12 +14,10 @@ import socket
 import time
 import warnings
 
-from scrapy import Request, signals
+from scrapy import Request
 from scrapy.crawler import CrawlerProcess
-from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import Settings
-from scrapy.utils.defer import deferred_from_coro
-from twisted.internet import task
 
 from archive.digest import sha1_base32
 from archive.index import CaptureRow
@@ -37,7 +35,6 @@ from redline.config import Config
 from .cluster import Frontier, fingerprint_of
 
 logger = logging.getLogger(__name__)
-TICK_SECONDS = 0.5
 
 
 def worker_id(config: Config) -> str:
@@ -52,7 +49,7 @@ def worker_settings(config: Config, *, exit_when_idle: bool = False) -> Settings
     extensions = dict(default_settings.EXTENSIONS)
     extensions.update({"crawler.capture.WarcCapture": None,
                        "crawler.cluster_worker.WorkerCapture": 100,
-                       "crawler.cluster_worker.WorkerLoop": 300})  # fmt: skip
+                       "crawler.cluster.WorkerLoop": 300})  # fmt: skip
     settings.update(
         {
             "SCHEDULER": "crawler.cluster.ClusterScheduler",
@@ -266,67 +263,3 @@ def article_request(spider, site: str, url: str, pass_id: int, known: dict | Non
         meta["redline_prior"] = prior
     return Request(url, spider.parse_article, headers=headers, errback=spider.failed,
                    dont_filter=True, priority=10 if known else 0, meta=meta)  # fmt: skip
-
-
-class WorkerLoop:
-    """Heartbeat, reaping, WARC rotation, and the worker's idea of 'done'."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.session = CrawlSession.of(crawler)
-        self.cluster = self.session.config.cluster
-        self.frontier = Frontier(self.cluster)
-        self.worker = crawler.settings.get("REDLINE_WORKER_ID")
-        self.exit_when_idle = crawler.settings.getbool("REDLINE_EXIT_WHEN_IDLE")
-        self.loop = task.LoopingCall(self.tick)
-        self.ticks = 0
-
-    @classmethod
-    def from_crawler(cls, crawler) -> WorkerLoop:
-        ext = cls(crawler)
-        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.idle, signal=signals.spider_idle)
-        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
-        return ext
-
-    def opened(self, spider=None) -> None:
-        self.frontier.beat(self.worker)
-        self.loop.start(TICK_SECONDS, now=False)
-
-    def idle(self, spider=None) -> None:
-        raise DontCloseSpider  # a worker waits for the next pass; tick() decides when to stop
-
-    def tick(self) -> None:
-        self.ticks += 1
-        try:
-            self._tick()
-        except Exception as exc:  # noqa: BLE001 - Redis away for a moment: keep the worker
-            logger.warning("cluster bookkeeping failed: %s", exc)
-
-    def _tick(self) -> None:
-        self.frontier.beat(self.worker)
-        engine = self.crawler.engine
-        if engine._slot is None or engine._slot.closing is not None:
-            return
-        if self.ticks % 4 == 0:
-            self.frontier.reap()
-        state = self.frontier.state()
-        if state.queued:
-            engine._slot.nextcall.schedule()  # sooner than Scrapy's 5 s idle heartbeat
-        opened = self.session.file_opened
-        too_old = opened and time.monotonic() - opened > self.cluster.close_after.total_seconds()
-        locally_idle = engine.spider_is_idle()
-        if too_old or (locally_idle and not state.queued and opened):
-            self.session.rotate()  # end of a pass, or close_after: ingest can take it
-        if self.exit_when_idle and locally_idle and not state.queued and not state.in_flight:
-            deferred_from_coro(engine.close_spider_async(reason="finished"))
-
-    def closed(self, spider=None, reason=None) -> None:
-        if self.loop.running:
-            self.loop.stop()
-        left = self.frontier.server.hlen(self.frontier.key("inflight", self.worker))
-        if left:
-            logger.warning("%d requests still in flight at close: requeued", left)
-            self.frontier.server.delete(self.frontier.key("alive", self.worker))
-            self.frontier.reap()
-        self.frontier.server.delete(self.frontier.key("alive", self.worker))

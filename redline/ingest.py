@@ -48,9 +48,17 @@ def ingest_files(config: Config, paths: list[Path]) -> dict:
         kept = [_into_archive(config.archive_dir, p) for p in paths]
         db = index.open_index(config.database)
         try:
-            return index_files(db, config, kept)
+            report = index_files(db, config, kept)
         finally:
             db.conn.close()
+        if report["late"]:
+            # A capture older than what its article's history already holds (a worker's
+            # file closed late): replay the whole archive in capture-time order, so the
+            # capture is slotted in and the diffs beside it recomputed.
+            rebuilt = _rebuild(config)
+            report = {**report, "revisions": rebuilt["revisions"], "changes": rebuilt["changes"],
+                      "rebuilt": True}
+        return report
 
 
 def follow_archive(config: Config, *, poll: float = 10.0, once: bool = False) -> Iterator[dict]:
@@ -104,13 +112,18 @@ def _unindexed(config: Config, paths: list[Path]) -> list[Path]:
 
 def reindex_archive(config: Config) -> dict:
     with writer_lock(config.database):
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(config.database) + suffix).unlink(missing_ok=True)
-        db = index.open_index(config.database)
-        try:
-            return index_files(db, config, warc_files(config.archive_dir))
-        finally:
-            db.conn.close()
+        return _rebuild(config)
+
+
+def _rebuild(config: Config) -> dict:
+    """The index from scratch, from every WARC file in archive_dir; the caller holds the lock."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(config.database) + suffix).unlink(missing_ok=True)
+    db = index.open_index(config.database)
+    try:
+        return index_files(db, config, warc_files(config.archive_dir))
+    finally:
+        db.conn.close()
 
 
 def _into_archive(archive_dir: Path, path: Path) -> Path:
@@ -154,12 +167,14 @@ def index_files(db, config: Config, paths: list[Path]) -> dict:
 def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:
     tracker = Tracker(db, config.intervals)
     moves: dict[str, str] = {}
-    revisions = changes = 0
+    revisions = changes = late = 0
     for item in pending:
         row, record = item.row, item.record
         site = _site_for(config, row.url)
         data = articles.get(row.record_id)
-        tracked = index.article_by_url(db, row.url) is not None
+        known = index.article_by_url(db, row.url)
+        tracked = known is not None
+        late += bool(known and (known["last_checked"] or "") > row.fetched_at)
         capture_id = db.execute("select id from captures where record_id = ?",
                                 [row.record_id]).fetchone()[0]
         if row.http_status and 300 <= row.http_status < 400 and tracked:
@@ -175,7 +190,7 @@ def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> d
                                 ignore=site.ignore if site else (), moved_from=moves.pop(row.url, None))
         revisions += outcome.revision is not None
         changes += outcome.change_id is not None
-    return {"revisions": revisions, "changes": changes}
+    return {"revisions": revisions, "changes": changes, "late": late}
 
 
 def _article_for(row, record, data, site: Site | None, tracked: bool):

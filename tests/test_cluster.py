@@ -284,3 +284,23 @@ def test_in_flight_requests_of_a_silent_worker_are_requeued_once(redis_url):
     again = [queue.pop(), queue.pop()]
     assert sorted(r.url for r in again) == ["http://example.org/0", "http://example.org/1"]
     assert again[0].priority == 1, "requeued with its priority"
+
+
+def test_a_late_file_is_slotted_into_the_history(tmp_path):
+    with Newsroom(articles=5, seed=8, noise=True) as room:
+        live = tmp_path / "live"
+        live.mkdir()
+        config = write_config(live, room.base_url)
+        crawl(config)
+        first = set((live / "archive").glob("*.warc.gz"))
+        edit_newsroom(room)
+        crawl(config)
+        second = set((live / "archive").glob("*.warc.gz")) - first
+        late = tmp_path / "late"
+        late.mkdir()
+        late_config = write_config(late, room.base_url)
+    assert redline(late_config, "ingest", *map(str, second)).returncode == 0
+    result = redline(late_config, "ingest", "--json", *map(str, first))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rebuilt"] is True
+    assert index_of(late) == index_of(live), "the same history whatever order files arrive in"
