@@ -9,6 +9,7 @@ capture becomes a revisit; a 304 becomes a server-not-modified revisit.
 from __future__ import annotations
 
 import http
+from dataclasses import asdict
 import logging
 import sqlite3
 from datetime import datetime, timezone
@@ -64,9 +65,19 @@ class WarcCapture:
     def _archive(self, response, request) -> None:
         exchange = exchange_of(request, response, self.max_page_bytes)
         db = self.session.db
-        revisit = revisit_for(db, exchange)
+        prior = index.last_full_capture(db, exchange.url)
+        revisit = revisit_of(asdict(prior) if prior else None, exchange)
+        row = self.write(exchange, revisit, response)
+        capture_id = index.insert_capture(db, row)
+        request.meta.setdefault("redline_captures", []).append((capture_id, row))
+
+    def write(self, exchange: HttpExchange, revisit: RevisitOf | None, response) -> CaptureRow:
+        """Write the records of one fetch; the capture row describing where they went."""
         location = self.session.writer.write_exchange(exchange, revisit)
-        row = CaptureRow(
+        self.crawler.stats.inc_value("redline/fetched")
+        if revisit:
+            self.crawler.stats.inc_value(f"redline/revisit/{revisit.profile}")
+        return CaptureRow(
             record_id=location.record_id,
             record_type="revisit" if revisit else "response",
             url=exchange.url,
@@ -79,11 +90,6 @@ class WarcCapture:
             fetched_at=location.date,
             location=_header(response, b"Location"),
         )
-        capture_id = index.insert_capture(db, row)
-        request.meta.setdefault("redline_captures", []).append((capture_id, row))
-        self.crawler.stats.inc_value("redline/fetched")
-        if revisit:
-            self.crawler.stats.inc_value(f"redline/revisit/{revisit.profile}")
 
     def spider_closed(self, spider=None, reason=None) -> None:
         closed = self.session.close()
@@ -114,24 +120,22 @@ def exchange_of(request, response, max_page_bytes: int) -> HttpExchange:
     )
 
 
-def revisit_for(db, exchange: HttpExchange) -> RevisitOf | None:
-    """The record this fetch revisits, if its payload is already archived for the URL."""
-    if exchange.status not in (200, 304) or exchange.truncated:
-        return None
-    prior = index.last_full_capture(db, exchange.url)
-    if prior is None:
+def revisit_of(prior: dict | None, exchange: HttpExchange) -> RevisitOf | None:
+    """The record this fetch revisits, given the URL's last full capture (`record_id`,
+    `url`, `fetched_at`, `payload_digest`), if its payload is already archived."""
+    if not prior or prior["url"] != exchange.url or exchange.truncated:
         return None
     if exchange.status == 304:
         profile = "server-not-modified"
-    elif prior.payload_digest == sha1_base32(exchange.body):
+    elif exchange.status == 200 and prior["payload_digest"] == sha1_base32(exchange.body):
         profile = "identical-payload-digest"
     else:
         return None
     return RevisitOf(
-        record_id=prior.record_id,
-        target_uri=prior.url,
-        date=prior.fetched_at,
-        payload_digest=prior.payload_digest,
+        record_id=prior["record_id"],
+        target_uri=prior["url"],
+        date=prior["fetched_at"],
+        payload_digest=prior["payload_digest"],
         profile=profile,
     )
 

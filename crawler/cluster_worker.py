@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
 import warnings
 
@@ -19,17 +18,14 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import Settings
 
-from archive.digest import sha1_base32
-from archive.index import CaptureRow
 from archive.urls import canonical_article_url
-from archive.warc_writer import RevisitOf, WarcWriter, safe_hostname
+from archive.warc_writer import safe_hostname
 from crawler import settings as default_settings
-from crawler.capture import WarcCapture, _header, exchange_of
+from crawler.capture import WarcCapture, exchange_of, revisit_of
 from crawler.pipeline import TrackPipeline
 from crawler.run import crawl_settings
-from crawler.session import CrawlSession
+from crawler.session import CrawlSession, open_writer
 from crawler.spiders.news import ARTICLE_STATUSES, NewsSpider
-from redline import __version__
 from redline.config import Config
 
 from .cluster import Frontier, fingerprint_of
@@ -102,19 +98,7 @@ class WorkerSession(CrawlSession):
         self.db = None
         self.tracker = None
         self.closed: list[str] = []
-        self.writer = WarcWriter(
-            config.archive_dir,
-            prefix="redline",
-            max_bytes=config.warc_max_bytes,
-            warcinfo={
-                "software": f"redline/{__version__} (Scrapy, scrapy-redis worker)",
-                "isPartOf": "redline",
-                "operator": "redline user",
-                "http-header-user-agent": settings.get("USER_AGENT"),
-                "robots": "obey",
-                "hostname": socket.gethostname(),
-            },
-        )
+        self.writer = open_writer(config, settings, "Scrapy, scrapy-redis worker")
         self.file_opened: float | None = None
 
     def rotate(self) -> None:
@@ -136,40 +120,11 @@ class WorkerCapture(WarcCapture):
 
     def _archive(self, response, request) -> None:
         exchange = exchange_of(request, response, self.max_page_bytes)
-        revisit = revisit_from_meta(request.meta.get("redline_prior"), exchange)
-        session = self.session
-        if session.file_opened is None:
-            session.file_opened = time.monotonic()
-        location = session.writer.write_exchange(exchange, revisit)
-        row = CaptureRow(
-            record_id=location.record_id,
-            record_type="revisit" if revisit else "response",
-            url=exchange.url,
-            warc_file=location.file,
-            warc_offset=location.offset,
-            warc_length=location.length,
-            http_status=exchange.status,
-            payload_digest=location.payload_digest,
-            refers_to=revisit.record_id if revisit else None,
-            fetched_at=location.date,
-            location=_header(response, b"Location"),
-        )
+        revisit = revisit_of(request.meta.get("redline_prior"), exchange)
+        if self.session.file_opened is None:
+            self.session.file_opened = time.monotonic()
+        row = self.write(exchange, revisit, response)
         request.meta.setdefault("redline_captures", []).append((None, row))
-        self.crawler.stats.inc_value("redline/fetched")
-
-
-def revisit_from_meta(prior: dict | None, exchange) -> RevisitOf | None:
-    """As capture.revisit_for, with the URL's last full capture read by `enqueue`."""
-    if not prior or prior["url"] != exchange.url or exchange.truncated:
-        return None
-    if exchange.status == 304:
-        profile = "server-not-modified"
-    elif exchange.status == 200 and prior["payload_digest"] == sha1_base32(exchange.body):
-        profile = "identical-payload-digest"
-    else:
-        return None
-    return RevisitOf(prior["record_id"], prior["url"], prior["fetched_at"],
-                     prior["payload_digest"], profile)  # fmt: skip
 
 
 class WorkerPipeline(TrackPipeline):

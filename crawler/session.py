@@ -22,19 +22,7 @@ class CrawlSession:
         self.fatal: str | None = None
         self.db = open_index(config.database)
         self.tracker = Tracker(self.db, config.intervals)
-        self.writer = WarcWriter(
-            config.archive_dir,
-            prefix="redline",
-            max_bytes=config.warc_max_bytes,
-            warcinfo={
-                "software": f"redline/{__version__} (Scrapy)",
-                "isPartOf": "redline",
-                "operator": "redline user",
-                "http-header-user-agent": settings.get("USER_AGENT"),
-                "robots": "obey",
-                "hostname": socket.gethostname(),
-            },
-        )
+        self.writer = open_writer(config, settings, "Scrapy")
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlSession:
@@ -62,3 +50,20 @@ class CrawlSession:
         from archive.index import article_by_url
 
         return article_by_url(self.db, url)
+
+
+def open_writer(config: Config, settings, software: str) -> WarcWriter:
+    """The WARC writer of one crawl process, its warcinfo saying who wrote what, and how."""
+    return WarcWriter(
+        config.archive_dir,
+        prefix="redline",
+        max_bytes=config.warc_max_bytes,
+        warcinfo={
+            "software": f"redline/{__version__} ({software})",
+            "isPartOf": "redline",
+            "operator": "redline user",
+            "http-header-user-agent": settings.get("USER_AGENT"),
+            "robots": "obey",
+            "hostname": socket.gethostname(),
+        },
+    )
