@@ -87,6 +87,8 @@ class TrackPipeline:
 
     def _count(self, outcome, site: str) -> None:
         verdict = outcome.verdict
+        if outcome.absorbed_new:  # counted as new when its new URL was found first
+            self.stats.inc_value("redline/new_articles", -1)
         if verdict in ("changed", "restored") and outcome.change_id is None:
             verdict = "unchanged"  # a version seen before (A/B test): a revision, no change
         key = {

@@ -6,7 +6,7 @@ inputs (a capture row and the extracted article), so both build the same index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
@@ -31,12 +31,14 @@ class Outcome:
     article_id: int | None = None
     revision: int | None = None
     change_id: int | None = None
+    absorbed_new: bool = False  # a "new" article seen earlier this pass was this one, moved
 
 
 class Tracker:
     def __init__(self, db: sqlite_utils.Database, intervals: Intervals):
         self.db = db
         self.intervals = intervals
+        self._absorbed = False
 
     def track(
         self,
@@ -49,8 +51,10 @@ class Tracker:
         moved_from: str | None = None,
     ) -> Outcome:
         """Record one capture of an article URL; the caller has indexed the capture row."""
+        self._absorbed = False
         with self.db.conn:
             outcome = self._track(capture, article, site, ignore, moved_from)
+            outcome = replace(outcome, absorbed_new=self._absorbed)
             index.set_capture_verdict(self.db, capture_id, outcome.article_id, outcome.verdict)
         return outcome
 
@@ -177,6 +181,7 @@ class Tracker:
         self.db.execute("update captures set article_id = ? where article_id = ?",
                         [row["id"], twin["id"]])
         self.db["articles"].delete(twin["id"])
+        self._absorbed = True
         return True
 
     def _revision(self, row, number, capture, article, ignore, repeats) -> None:

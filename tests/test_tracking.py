@@ -34,7 +34,8 @@ def test_a_url_change_after_a_rewrite_keeps_one_history(tmp_path, room):
     slug = sorted(room.articles)[0]
     old_url, headline = room.article_url(slug), room.articles[slug].headline
     new_url = room.move(slug, slug + "-rewritten")
-    crawl(config)
+    summary = crawl(config)
+    assert (summary["new_articles"], summary["changed"]) == (0, 1), summary
     assert without_times(changes(config)) == [{
         "url": new_url, "site": "newsroom", "from_revision": 1, "to_revision": 2,
         "kinds": ["moved"], "significance": "substantive", "headline_before": headline,
