@@ -146,15 +146,36 @@ class PriorCapture:
     payload_digest: str | None
 
 
-def insert_capture(db: sqlite_utils.Database, row: CaptureRow) -> int | None:
+# The tracker's hot path uses plain SQL: sqlite-utils' table helpers introspect the schema
+# and commit on every call, which made a reindex spend most of its time in bookkeeping.
+# The caller owns the transaction (Tracker.track commits once per capture).
+
+
+def one(db, sql: str, params=()) -> dict | None:
+    cursor = db.execute(sql, list(params))
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row)) if row else None
+
+
+def insert_row(db, table: str, values: dict) -> int:
+    names = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    return db.execute(f"insert into {table} ({names}) values ({marks})", list(values.values())).lastrowid
+
+
+def update_row(db, table: str, row_id: int, values: dict) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    db.execute(f"update {table} set {assignments} where id = ?", [*values.values(), row_id])
+
+
+def insert_capture(db, row: CaptureRow) -> int | None:
     """Insert one capture; None when its record was indexed before."""
-    found = db.execute("select id from captures where record_id = ?", [row.record_id]).fetchone()
-    if found:
+    if db.execute("select 1 from captures where record_id = ?", [row.record_id]).fetchone():
         return None
-    return db["captures"].insert(asdict(row)).last_pk
+    return insert_row(db, "captures", asdict(row))
 
 
-def last_full_capture(db: sqlite_utils.Database, url: str) -> PriorCapture | None:
+def last_full_capture(db, url: str) -> PriorCapture | None:
     """The URL's latest response record with a payload: what a revisit may refer to."""
     row = db.execute(
         "select record_id, url, fetched_at, payload_digest from captures"
@@ -165,47 +186,40 @@ def last_full_capture(db: sqlite_utils.Database, url: str) -> PriorCapture | Non
     return PriorCapture(*row) if row else None
 
 
-def capture_of_record(db: sqlite_utils.Database, record_id: str) -> dict | None:
-    rows = list(db["captures"].rows_where("record_id = ?", [record_id], limit=1))
-    return rows[0] if rows else None
+def capture_of_record(db, record_id: str) -> dict | None:
+    return one(db, "select * from captures where record_id = ?", [record_id])
 
 
 def set_capture_verdict(db, capture_id: int, article_id: int | None, verdict: str) -> None:
-    db["captures"].update(capture_id, {"article_id": article_id, "verdict": verdict})
+    update_row(db, "captures", capture_id, {"article_id": article_id, "verdict": verdict})
 
 
-def article_by_url(db: sqlite_utils.Database, url: str) -> dict | None:
-    rows = list(db["articles"].rows_where("url = ?", [url], limit=1))
-    return rows[0] if rows else None
+def article_by_url(db, url: str) -> dict | None:
+    return one(db, "select * from articles where url = ?", [url])
 
 
-def latest_revision(db: sqlite_utils.Database, article_id: int) -> dict | None:
-    rows = list(
-        db["revisions"].rows_where("article_id = ?", [article_id], order_by="number desc", limit=1)
-    )
-    return rows[0] if rows else None
+def article_by_id(db, article_id: int) -> dict | None:
+    return one(db, "select * from articles where id = ?", [article_id])
+
+
+def latest_revision(db, article_id: int) -> dict | None:
+    return one(db, "select * from revisions where article_id = ? order by number desc limit 1",
+               [article_id])
 
 
 def revision_with_fingerprint(db, article_id: int, fingerprint: str) -> dict | None:
-    rows = list(
-        db["revisions"].rows_where(
-            "article_id = ? and fingerprint = ?",
-            [article_id, fingerprint],
-            order_by="number",
-            limit=1,
-        )
-    )
-    return rows[0] if rows else None
+    return one(db, "select * from revisions where article_id = ? and fingerprint = ?"
+               " order by number limit 1", [article_id, fingerprint])
 
 
-def insert_change(db: sqlite_utils.Database, change: dict) -> int:
+def insert_change(db, change: dict) -> int:
     row = dict(change)
     row["kinds"] = json.dumps(list(row["kinds"]))
     if not isinstance(row.get("diff"), (str, type(None))):
         row["diff"] = json.dumps(row["diff"], ensure_ascii=False, sort_keys=True)
-    return db["changes"].insert(row).last_pk
+    return insert_row(db, "changes", row)
 
 
-def ensure_site(db: sqlite_utils.Database, name: str | None) -> None:
+def ensure_site(db, name: str | None) -> None:
     if name:
-        db["sites"].insert({"name": name}, pk="name", ignore=True)
+        db.execute("insert or ignore into sites (name) values (?)", [name])

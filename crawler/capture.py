@@ -68,7 +68,8 @@ class WarcCapture:
         prior = index.last_full_capture(db, exchange.url)
         revisit = revisit_of(asdict(prior) if prior else None, exchange)
         row = self.write(exchange, revisit, response)
-        capture_id = index.insert_capture(db, row)
+        with db.conn:
+            capture_id = index.insert_capture(db, row)
         request.meta.setdefault("redline_captures", []).append((capture_id, row))
 
     def write(self, exchange: HttpExchange, revisit: RevisitOf | None, response) -> CaptureRow:

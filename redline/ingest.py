@@ -147,21 +147,29 @@ def index_files(db, config: Config, paths: list[Path]) -> dict:
     root = config.archive_dir.resolve()
     for path in paths:
         name = _relative(path, root)
-        for record in iter_records(path, faults):
-            records += 1
-            if record.warc_type == "metadata" and record.refers_to:
-                data = _json(record.payload)
-                if data is not None:
-                    articles[record.refers_to] = data
-            elif record.warc_type in ("response", "revisit") and record.target_uri:
-                row = _capture_row(record, name)
-                if index.insert_capture(db, row) is not None:
-                    pending.append(_Pending(row, record, len(pending)))
+        with db.conn:  # one transaction per file
+            records += _read_file(db, path, name, faults, articles, pending)
     pending.sort(key=lambda p: (p.row.fetched_at, p.order))
     counts = _track_all(db, config, pending, articles)
     return {"files": len(paths), "records": records, "captures": len(pending), **counts,
             "faults": [f"{f.file}: {'offset ' + str(f.offset) + ': ' if f.offset is not None else ''}"
                        f"{f.message}" for f in faults]}
+
+
+def _read_file(db, path: Path, name: str, faults, articles: dict, pending: list) -> int:
+    """Index one file's captures; collect its metadata records. Returns the records read."""
+    records = 0
+    for record in iter_records(path, faults):
+        records += 1
+        if record.warc_type == "metadata" and record.refers_to:
+            data = _json(record.payload)
+            if data is not None:
+                articles[record.refers_to] = data
+        elif record.warc_type in ("response", "revisit") and record.target_uri:
+            row = _capture_row(record, name)
+            if index.insert_capture(db, row) is not None:
+                pending.append(_Pending(row, record, len(pending)))
+    return records
 
 
 def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:

@@ -78,11 +78,13 @@ class Tracker:
         if not _has_text(article, ignore):
             return Outcome("error")
         index.ensure_site(self.db, site)
-        article_id = self.db["articles"].insert(
+        article_id = index.insert_row(
+            self.db,
+            "articles",
             {"url": capture.url, "canonical_url": article.canonical_url, "site": site,
-             "first_seen": capture.fetched_at, "status": "live"}
-        ).last_pk
-        row = self.db["articles"].get(article_id)
+             "first_seen": capture.fetched_at, "status": "live"},
+        )
+        row = index.article_by_id(self.db, article_id)
         self._revision(row, 1, capture, article, ignore, repeats=None)
         self._checked(row, capture.fetched_at, changed=True)
         return Outcome("new", article_id, 1)
@@ -107,7 +109,7 @@ class Tracker:
         self._revision(row, number, capture, article, ignore, repeats=earlier and earlier["number"])
         kinds: list[str] = ["restored"] if restored else (["moved"] if moved else [])
         change = None if earlier else compare_articles(_article_of(latest), article, ignore)
-        self.db["articles"].update(row["id"], {"status": "live"})
+        index.update_row(self.db, "articles", row["id"], {"status": "live"})
         if change is None and not kinds:
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome("changed", row["id"], number)
@@ -151,7 +153,7 @@ class Tracker:
                 "added_words": 0, "removed_words": 0,
             },
         )
-        self.db["articles"].update(row["id"], {"status": "removed"})
+        index.update_row(self.db, "articles", row["id"], {"status": "removed"})
         self._checked(row, capture.fetched_at, changed=True)
         return Outcome("removed", row["id"], None, change_id)
 
@@ -163,9 +165,9 @@ class Tracker:
         twin = index.article_by_url(self.db, new_url)
         if twin is not None and not self._absorb(row, twin):
             return None
-        self.db["articles"].update(row["id"], {"url": new_url, "moved_from": old_url,
+        index.update_row(self.db, "articles", row["id"], {"url": new_url, "moved_from": old_url,
                                                "status": "moved"})
-        return self.db["articles"].get(row["id"])
+        return index.article_by_id(self.db, row["id"])
 
     def _absorb(self, row: dict, twin: dict) -> bool:
         """The new URL was found (in a feed, say) before the old one's redirect was seen.
@@ -173,20 +175,22 @@ class Tracker:
         If that twin is no more than a first sighting, it is the same article: its
         captures join the old history and the twin goes, so one article keeps one history.
         """
-        numbers = [r["number"] for r in self.db["revisions"].rows_where(
-            "article_id = ?", [twin["id"]])]
+        numbers = [n for (n,) in self.db.execute(
+            "select number from revisions where article_id = ? order by number", [twin["id"]])]
         if numbers not in ([], [1]) or twin["first_seen"] < (row["first_seen"] or ""):
             return False
         self.db.execute("delete from revisions where article_id = ?", [twin["id"]])
         self.db.execute("update captures set article_id = ? where article_id = ?",
                         [row["id"], twin["id"]])
-        self.db["articles"].delete(twin["id"])
+        self.db.execute("delete from articles where id = ?", [twin["id"]])
         self._absorbed = True
         return True
 
     def _revision(self, row, number, capture, article, ignore, repeats) -> None:
         capture_row = index.capture_of_record(self.db, capture.record_id)
-        self.db["revisions"].insert(
+        index.insert_row(
+            self.db,
+            "revisions",
             {
                 "article_id": row["id"], "number": number, "captured_at": capture.fetched_at,
                 "headline": article.headline, "byline": article.byline,
@@ -199,13 +203,12 @@ class Tracker:
             }
         )
         if article.canonical_url:
-            self.db["articles"].update(row["id"], {"canonical_url": article.canonical_url})
+            index.update_row(self.db, "articles", row["id"], {"canonical_url": article.canonical_url})
 
     def _checked(self, row, fetched_at: str, *, changed: bool) -> None:
         last_change = fetched_at if changed else (row["last_changed"] or row["first_seen"])
         when = next_check(parse_iso(last_change), parse_iso(fetched_at), self.intervals)
-        self.db["articles"].update(
-            row["id"],
+        index.update_row(self.db, "articles", row["id"],
             {"last_checked": fetched_at, "last_changed": last_change,
              "next_check": when and when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
         )
