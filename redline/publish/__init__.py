@@ -6,6 +6,7 @@ and renders them with diffing.render; nothing recomputes a diff.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from redline.queries import change_json
@@ -58,6 +59,8 @@ def _full_change(row: dict) -> dict:
     out = change_json(row)
     diff, problem = parse_stored_diff(row["diff"])
     out["diff"] = diff
+    # What the stored diff is, cheaply: publishing compares it, not the parsed diff.
+    out["diff_sha1"] = hashlib.sha1((row["diff"] or "").encode("utf-8")).hexdigest()
     out["change_id"] = change_id(out)
     out["id"] = row["id"]
     if problem:
@@ -67,7 +70,7 @@ def _full_change(row: dict) -> dict:
 
 def public_change(change: dict) -> dict:
     """The export shape: the ``changes --json`` keys plus ``change_id`` and ``diff``."""
-    return {k: v for k, v in change.items() if k not in ("id", "diff_problem")}
+    return {k: v for k, v in change.items() if k not in ("id", "diff_problem", "diff_sha1")}
 
 
 def render_change(change: dict, *, side_by_side: bool = False) -> str:

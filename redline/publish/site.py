@@ -98,6 +98,8 @@ class SitePublisher:
             return
         root = "../" * path.count("/")
         permalink = (self.base_url or root) + path
+        # Costly parts come as callables, rendered only for pages that are out of date.
+        context = {k: v() if callable(v) else v for k, v in context.items()}
         html = self.env.get_template(template).render(root=root, permalink=permalink, **context)
         self.manifest.write(path, key, html.encode("utf-8"))
 
@@ -122,8 +124,8 @@ class SitePublisher:
             title=title,
             change=change,
             feed=f"articles/{change['article_id']}.atom",
-            inline=Markup(render_change(change)),
-            side_by_side=Markup(render_change(change, side_by_side=True)),
+            inline=lambda: Markup(render_change(change)),
+            side_by_side=lambda: Markup(render_change(change, side_by_side=True)),
         )
 
     def _article_pages(self, article: dict, changes: list[dict]) -> None:
@@ -222,7 +224,8 @@ def _list_source(change: dict) -> dict:
 
 
 def _feed_source(change: dict) -> dict:
-    return {k: v for k, v in change.items() if k != "summary"}
+    """What a change's entry is made of; `diff_sha1` stands for the parsed diff."""
+    return {k: v for k, v in change.items() if k not in ("summary", "diff")}
 
 
 def publish_site(db, outdir: Path, base_url: str = "") -> PublishReport:
