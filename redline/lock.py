@@ -40,3 +40,17 @@ def writer_lock(database: Path):
         yield
     finally:
         handle.close()
+
+
+def lock_held(database: Path) -> bool:
+    """Whether a writer (a crawl, an ingest) holds the lock now; never waits."""
+    path = database.with_name(database.name + ".lock")
+    if not path.exists():
+        return False
+    with open(path) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False

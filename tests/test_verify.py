@@ -196,3 +196,22 @@ DEFECTS = {  # what verify must say, from expected-verdicts.json's warcio_says a
     "warcio/example-trunc.warc": "block digest mismatch",
     "warcio/example-wrong-chunks.warc.gz": "a record spans several gzip members",
 }
+
+
+def test_an_open_file_is_no_fault_while_a_writer_holds_the_lock(tmp_path):
+    import fcntl
+
+    from archive.warc_writer import WarcWriter
+
+    config = tmp_path / "redline.toml"
+    config.write_text('[[sites]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
+    writer = WarcWriter(tmp_path / "archive")
+    writer.write_resource(uri="urn:redline:test", payload=b"log", content_type="text/plain")
+    assert list((tmp_path / "archive").glob("*.open"))
+    idle = redline(config, "verify")
+    assert idle.returncode == 1 and "still open" in idle.stdout
+    with open(tmp_path / "redline.db.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        busy = redline(config, "verify")
+    assert busy.returncode == 0, busy.stdout
+    writer.close()
