@@ -7,6 +7,7 @@ the very same revisions) and extracted from the payload otherwise (other tools' 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import signal
@@ -127,16 +128,27 @@ def _rebuild(config: Config) -> dict:
 
 
 def _into_archive(archive_dir: Path, path: Path) -> Path:
-    """Files from elsewhere are copied under archive_dir/imported/, so reindex sees them."""
+    """Files from elsewhere are copied under archive_dir/imported/, so reindex sees them.
+
+    A different file that happens to have the same name (every tool names its first file
+    alike) gets its content hash in its name instead of being skipped.
+    """
     path = path.resolve()
     root = archive_dir.resolve()
     if root in path.parents:
         return path
     target = root / "imported" / path.name
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not _same_file(target, path):
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+        target = target.with_name(f"{digest}-{path.name}")
     if not target.exists():
         shutil.copy2(path, target)
     return target
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 def index_files(db, config: Config, paths: list[Path]) -> dict:

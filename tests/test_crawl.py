@@ -146,3 +146,16 @@ def test_bad_config_is_exit_2_naming_file_and_key(tmp_path):
     result = redline(config, "crawl")
     assert result.returncode == 2
     assert "redline.toml: max_page_bytes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_keeps_two_different_files_with_the_same_name(tmp_path, warc_fixtures):
+    config = tmp_path / "redline.toml"
+    config.write_text('[[sites]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
+    first = warc_fixtures / "cdxj" / "example.warc.gz"
+    others = [p for p in warc_fixtures.rglob("example.warc.gz") if p.read_bytes() != first.read_bytes()]
+    assert others, "the fixtures hold two different example.warc.gz"
+    for path in (first, others[0], first):
+        result = redline(config, "ingest", str(path))
+        assert result.returncode == 0, result.stderr
+    imported = sorted(p.name for p in (tmp_path / "archive" / "imported").iterdir())
+    assert len(imported) == 2 and "example.warc.gz" in imported
