@@ -98,3 +98,15 @@ def test_noise_alone_is_no_change(edited):
     summary, by_url, _, untouched = edited
     assert untouched not in by_url
     assert summary["changed"] == len(EDITS)
+
+
+def test_a_paywall_everywhere_is_an_extraction_failure_not_deletions(tmp_path):
+    with Newsroom(articles=3, seed=5, noise=True) as room:
+        config = write_config(tmp_path, room.base_url)
+        crawl(config)
+        for slug in room.articles:
+            room.edit(slug, paragraphs=["Subscribe to continue reading this article."])
+        summary = crawl(config)
+    assert summary["extraction_failed"] == 3 and summary["changed"] == 0
+    assert summary["sites_failing"] == ["newsroom"]
+    assert changes(config) == []
