@@ -186,6 +186,7 @@ class AckedQueue(PriorityQueue):
         self.worker = spider.settings.get("REDLINE_WORKER_ID") or "anonymous"
         self.inflight_key = key.rsplit(":", 1)[0] + f":inflight:{self.worker}"
         self._pop = server.register_script(_POP)
+        self.unacked: set[str] = set()
 
     def push(self, request: Request) -> None:
         ticket = request.meta.pop("redline_ticket", None)
@@ -198,7 +199,11 @@ class AckedQueue(PriorityQueue):
 
     def pop(self, timeout: int = 0) -> Request | None:
         ticket = uuid.uuid4().hex
-        data = self._pop(keys=[self.key, self.inflight_key], args=[ticket])
+        try:
+            data = self._pop(keys=[self.key, self.inflight_key], args=[ticket])
+        except redis.RedisError as exc:
+            _redis_away(exc)
+            return None  # Redis is back soon; the worker loop keeps the engine going
         if not data:
             return None
         request = self._decode_request(data)
@@ -208,7 +213,23 @@ class AckedQueue(PriorityQueue):
     def ack(self, request: Request | None) -> None:
         ticket = request.meta.pop("redline_ticket", None) if request is not None else None
         if ticket:
+            try:
+                self.server.hdel(self.inflight_key, ticket)
+            except redis.RedisError as exc:
+                _redis_away(exc)
+                self.unacked.add(ticket)  # done, but Redis could not be told: retried
+
+    def retry_acks(self) -> None:
+        for ticket in list(self.unacked):
             self.server.hdel(self.inflight_key, ticket)
+            self.unacked.discard(ticket)
+
+    def __len__(self) -> int:
+        try:
+            return super().__len__()
+        except redis.RedisError as exc:
+            _redis_away(exc)
+            return 0
 
     def clear(self) -> None:
         """Never: the queue is shared; `redline enqueue` owns it."""
@@ -218,10 +239,26 @@ class ClusterScheduler(Scheduler):
     """scrapy-redis's scheduler; a request the filter drops is acknowledged, not lost."""
 
     def enqueue_request(self, request: Request) -> bool:
-        if super().enqueue_request(request):
+        try:
+            if super().enqueue_request(request):
+                return True
+        except redis.RedisError as exc:
+            _redis_away(exc)
+            self.stalled.append(request)  # kept here until Redis answers again
             return True
         self.queue.ack(request)
         return False
+
+    @property
+    def stalled(self) -> list[Request]:
+        if not hasattr(self, "_stalled"):
+            self._stalled: list[Request] = []
+        return self._stalled
+
+    def retry_stalled(self) -> None:
+        waiting, self._stalled = self.stalled, []
+        for request in waiting:
+            self.enqueue_request(request)
 
     def flush(self) -> None:
         """Never flush shared state (SCHEDULER_PERSIST is on; this is belt and braces)."""
@@ -239,6 +276,7 @@ class WorkerLoop:
         self.exit_when_idle = crawler.settings.getbool("REDLINE_EXIT_WHEN_IDLE")
         self.loop = task.LoopingCall(self.tick)
         self.ticks = 0
+        self.stale: set[bytes] = set()
 
     @classmethod
     def from_crawler(cls, crawler) -> WorkerLoop:
@@ -267,6 +305,7 @@ class WorkerLoop:
         engine = self.crawler.engine
         if engine._slot is None or engine._slot.closing is not None:
             return
+        self._catch_up(engine)
         if self.ticks % 4 == 0:
             self.frontier.reap()
         state = self.frontier.state()
@@ -280,6 +319,21 @@ class WorkerLoop:
         if self.exit_when_idle and locally_idle and not state.queued and not state.in_flight:
             deferred_from_coro(engine.close_spider_async(reason="finished"))
 
+    def _catch_up(self, engine) -> None:
+        """After a Redis outage: push what could not be pushed, acknowledge what was done,
+        and put back what this worker had popped but never received."""
+        scheduler = engine._slot.scheduler
+        scheduler.retry_stalled()
+        scheduler.queue.retry_acks()
+        mine = self.frontier.key("inflight", self.worker)
+        stale = set(self.frontier.server.hkeys(mine)) if engine.spider_is_idle() else set()
+        if stale and stale == self.stale:  # idle for two ticks yet holding requests
+            self.frontier.server.delete(self.frontier.key("alive", self.worker))
+            self.frontier.reap()
+            self.frontier.beat(self.worker)
+            stale = set()
+        self.stale = stale
+
     def closed(self, spider=None, reason=None) -> None:
         if self.loop.running:
             self.loop.stop()
@@ -289,3 +343,7 @@ class WorkerLoop:
             self.frontier.server.delete(self.frontier.key("alive", self.worker))
             self.frontier.reap()
         self.frontier.server.delete(self.frontier.key("alive", self.worker))
+
+
+def _redis_away(exc: Exception) -> None:
+    logger.warning("Redis unreachable (%s): retrying on the next tick", exc)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.warc_reader import iter_records
 from redline.newsroom import Newsroom
 from tests.crawling import crawl, redline, write_config
 
@@ -304,3 +305,50 @@ def test_a_late_file_is_slotted_into_the_history(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["rebuilt"] is True
     assert index_of(late) == index_of(live), "the same history whatever order files arrive in"
+
+
+def start_redis(port: int, workdir: Path) -> subprocess.Popen:
+    args = [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "yes", "--appendfsync", "always"]  # fmt: skip
+    proc = subprocess.Popen(args, cwd=workdir, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+
+def test_redis_restarting_mid_pass_corrupts_no_warc(tmp_path, redis_url):
+    port, workdir = free_port(), tmp_path / "redis"
+    workdir.mkdir()
+    server = start_redis(port, workdir)
+    try:
+        with Newsroom.bulk(200, seed=3) as room:
+            config = cluster_config(tmp_path / "w", room, f"redis://127.0.0.1:{port}/0", "rr")
+            enqueue(config)
+            worker = start_worker(config, "--exit-when-idle")
+            deadline = time.monotonic() + 60
+            while len(article_fetches(room, 0)) < 30:
+                assert time.monotonic() < deadline and worker.poll() is None, "worker stalled"
+                time.sleep(0.02)
+            server.terminate()
+            server.wait(timeout=10)
+            time.sleep(1.0)
+            server = start_redis(port, workdir)
+            worker.communicate(timeout=120)
+            if len(set(article_fetches(room, 0))) < 200:  # what the outage held up
+                finish(start_worker(config, "--exit-when-idle"))
+            fetched = set(article_fetches(room, 0))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert len(fetched) == 200, "the pass completes once Redis is back"
+    files = sorted((tmp_path / "w" / "archive").glob("*.warc.gz"))
+    assert files and not list((tmp_path / "w" / "archive").glob("*.open"))
+    for path in files:
+        faults: list = []
+        assert sum(1 for _ in iter_records(path, faults)) > 0
+        assert faults == [], faults
