@@ -25,17 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from crawl import CONFIG  # noqa: E402  (the same bulk site as bench/crawl.py)
 from redline.newsroom import Newsroom  # noqa: E402
 
-CONFIG = """\
-archive_dir = "archive"
-database = "redline.db"
-[[sites]]
-name = "bulk"
-sitemaps = ["{base}/sitemap-index.xml"]
-article_pattern = "^{pattern}/\\\\d{{4}}/\\\\d{{2}}/"
-max_per_pass = 100000
-"""
 CLUSTER = '\n[cluster]\nredis_url = "{url}"\nkey_prefix = "{prefix}"\nworker_timeout = "10s"\n'
 ENV = dict(os.environ, PYTHONWARNINGS="ignore")
 

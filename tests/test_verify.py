@@ -14,6 +14,7 @@ import pytest
 from archive.warc_reader import iter_records
 from redline.newsroom import Newsroom
 from tests.crawling import crawl, redline, write_config
+from tests.test_warc_reader import DEFECTS  # verify names the reader's fault
 
 
 @pytest.fixture(scope="module")
@@ -181,21 +182,6 @@ def test_other_tools_warcs_pass_or_are_named_with_their_fault(tmp_path, warc_fix
     assert report["captures"] == report["index_rows"] > 400
 
 
-DEFECTS = {  # what verify must say, from expected-verdicts.json's warcio_says and notes
-    "cdxj/example.warc.gz": "block digest mismatch",
-    "cdxj/missing-http.warc.gz": "payload digest mismatch",
-    "gowarc/corrupted-mid-record.warc.gz.open": "garbage after the last gzip member",
-    "gowarc/corrupted-trailing-bytes.warc.gz.open": "garbage after the last gzip member",
-    "gowarc/good.warc.gz.open": "several records in one gzip member",
-    "pywb/example-bad.warc.gz.bad": "several records in one gzip member",
-    "pywb/example-extra.warc": "payload digest mismatch",
-    "pywb/example.warc": "not followed by CRLF CRLF",
-    "warcio/example-bad-non-chunked.warc.gz": "several records in one gzip member",
-    "warcio/example-bad.warc.gz.bad": "several records in one gzip member",
-    "warcio/example-digest.warc": "payload digest mismatch",
-    "warcio/example-trunc.warc": "block digest mismatch",
-    "warcio/example-wrong-chunks.warc.gz": "a record spans several gzip members",
-}
 
 
 def test_an_open_file_is_no_fault_while_a_writer_holds_the_lock(tmp_path):
