@@ -26,6 +26,7 @@ def test_quiet_one_line_summary_and_a_log_file(tmp_path, room):
     result = redline(config, "crawl")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("fetched ") and "3 new articles" in result.stdout
+    assert len(result.stdout.splitlines()) == 1, "one line for cron's mail"
     assert result.stderr == "", "nothing but the summary when not on a terminal"
     log = (tmp_path / "redline.log").read_text()
     assert "Spider opened" in log and "Spider closed (finished)" in log
