@@ -32,10 +32,13 @@ test: $(TEST_STAMP) tools
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/crawl.py
-	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/diff.py
+	$(BIN)/python bench/index.py
+	$(BIN)/python bench/publish.py
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) .tools-venv build *.egg-info
