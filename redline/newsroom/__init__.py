@@ -17,9 +17,9 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from redline.newsroom_bad import broken_html, gzip_bomb, huge_page
-from redline.newsroom_corpus import CorpusPages
-from redline.newsroom_feeds import (
+from redline.newsroom.bad import broken_html, gzip_bomb, huge_page
+from redline.newsroom.corpus import CorpusPages
+from redline.newsroom.feeds import (
     render_atom,
     render_broken_feed,
     render_broken_sitemap,
@@ -29,10 +29,10 @@ from redline.newsroom_feeds import (
     render_sitemap_index,
     render_urlset,
 )  # fmt: skip
-from redline.newsroom_http import NewsroomServer
-from redline.newsroom_model import NewsArticle, Reply, html_reply
-from redline.newsroom_pages import render_article, render_error, render_listing
-from redline.newsroom_prose import SECTIONS, make_byline, make_headline, make_paragraphs, slugify
+from redline.newsroom.http import NewsroomServer
+from redline.newsroom.model import NewsArticle, Reply, html_reply
+from redline.newsroom.pages import render_article, render_error, render_listing
+from redline.newsroom.prose import SECTIONS, make_byline, make_headline, make_paragraphs, slugify
 
 __all__ = ["NewsArticle", "Newsroom"]
 
@@ -329,7 +329,3 @@ def main(argv: list[str] | None = None) -> None:
         pass
     finally:
         newsroom.stop()
-
-
-if __name__ == "__main__":
-    main()

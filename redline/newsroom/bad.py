@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from functools import cache
 
-from redline.newsroom_model import Reply
+from redline.newsroom.model import Reply
 
 
 @cache

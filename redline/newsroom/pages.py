@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
-from redline.newsroom_prose import SECTIONS
+from redline.newsroom.prose import SECTIONS
 
 if TYPE_CHECKING:
     from redline.newsroom import NewsArticle

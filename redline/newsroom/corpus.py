@@ -13,9 +13,9 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from redline.newsroom_model import NewsArticle, Reply, html_reply
-from redline.newsroom_pages import render_article, render_error, render_links_page
-from redline.newsroom_prose import make_paragraphs
+from redline.newsroom.model import NewsArticle, Reply, html_reply
+from redline.newsroom.pages import render_article, render_error, render_links_page
+from redline.newsroom.prose import make_paragraphs
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 

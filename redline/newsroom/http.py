@@ -11,7 +11,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
-from redline.newsroom_model import Reply
+from redline.newsroom.model import Reply
 
 if TYPE_CHECKING:
     from redline.newsroom import Newsroom

@@ -1,0 +1,3 @@
+from redline.newsroom import main
+
+main()
