@@ -4,32 +4,25 @@ from __future__ import annotations
 
 import json
 
-from diffing.article import Article
 from diffing.compare import compare_articles
 from diffing.render import render_html, render_text
 
-from .queries import revision_pair, stored_diff
-
-
-def _article(revision: dict) -> Article:
-    body = revision["body"] or ""
-    return Article(url="", headline=revision["headline"] or "", byline=revision["byline"] or "",
-                   paragraphs=tuple(p for p in body.split("\n\n") if p))
+from .queries import article_of_revision, revision_pair, stored_change
 
 
 def diff_between(db, url: str, from_n: int | None, to_n: int | None) -> dict:
     article, old, new = revision_pair(db, url, from_n, to_n)
-    diff = stored_diff(db, article["id"], old["number"], new["number"])
-    change = compare_articles(_article(old), _article(new))
-    if diff is None and change is not None:
-        diff = change.diff  # a pair with no stored change (not adjacent): computed, not stored
+    recorded = stored_change(db, article["id"], old["number"], new["number"])
+    if recorded is None:  # a pair with no recorded change (not adjacent): computed, not stored
+        change = compare_articles(article_of_revision(old), article_of_revision(new))
+        recorded = {"kinds": list(change.kinds), "significance": change.significance,
+                    "diff": change.diff} if change else {"kinds": [], "significance": None,
+                                                         "diff": None}
     return {
         "url": article["url"], "from_revision": old["number"], "to_revision": new["number"],
         "from_captured_at": old["captured_at"], "to_captured_at": new["captured_at"],
         "headline_before": old["headline"], "headline_after": new["headline"],
-        "kinds": list(change.kinds) if change else [],
-        "significance": change.significance if change else None,
-        "diff": diff,
+        **recorded,
     }
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timezone
 
 from archive.urls import canonical_article_url
+from diffing.article import Article
 
 from .config import parse_duration
 from .schedule import iso, utc_now
@@ -137,12 +138,21 @@ def revision_pair(db, url: str, from_n: int | None, to_n: int | None) -> tuple[d
     return article, found[from_n], found[to_n]
 
 
-def stored_diff(db, article_id: int, from_n: int, to_n: int) -> dict | None:
-    found = rows(db, "select diff from changes where article_id = ? and from_revision = ?"
-                 " and to_revision = ? limit 1", [article_id, from_n, to_n])
-    if found and found[0]["diff"]:
-        return json.loads(found[0]["diff"])
-    return None
+def stored_change(db, article_id: int, from_n: int, to_n: int) -> dict | None:
+    """The change recorded between two revisions: its kinds, significance and stored diff."""
+    found = rows(db, "select kinds, significance, diff from changes where article_id = ?"
+                 " and from_revision = ? and to_revision = ? limit 1", [article_id, from_n, to_n])
+    if not found:
+        return None
+    row = found[0]
+    return {"kinds": json.loads(row["kinds"]), "significance": row["significance"],
+            "diff": json.loads(row["diff"]) if row["diff"] else None}
 
 
-
+def article_of_revision(revision: dict) -> Article:
+    """A revision row as the Article it recorded (what diffs are computed between)."""
+    body = revision["body"] or ""
+    return Article(
+        url="", headline=revision["headline"] or "", byline=revision["byline"] or "",
+        paragraphs=tuple(p for p in body.split("\n\n") if p),
+    )

@@ -17,6 +17,7 @@ from diffing.article import Article
 from diffing.compare import compare_articles
 from diffing.normalise import body_sha1, fingerprint, normalise_paragraphs
 
+from .queries import article_of_revision
 from .schedule import Intervals, next_check, parse_iso
 
 # Under this share of the latest revision's words, a capture is an extraction failure
@@ -68,7 +69,7 @@ class Tracker:
             return self._first(capture, article, site, ignore) if article else Outcome("skipped")
         if article is None and row["status"] == "removed":
             latest = index.latest_revision(self.db, row["id"])
-            article = _article_of(latest) if latest else None  # back, as it was
+            article = article_of_revision(latest) if latest else None  # back, as it was
         if article is None:  # a revisit or 304: the payload is the one already seen
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome("unchanged", row["id"])
@@ -108,7 +109,7 @@ class Tracker:
         number = latest["number"] + 1
         self._revision(row, number, capture, article, ignore, repeats=earlier and earlier["number"])
         kinds: list[str] = ["restored"] if restored else (["moved"] if moved else [])
-        change = None if earlier else compare_articles(_article_of(latest), article, ignore)
+        change = None if earlier else compare_articles(article_of_revision(latest), article, ignore)
         index.update_row(self.db, "articles", row["id"], {"status": "live"})
         if change is None and not kinds:
             self._checked(row, capture.fetched_at, changed=False)
@@ -223,14 +224,6 @@ def _canonical_moved(before: str | None, after: str | None) -> bool:
         return canonical_article_url(url).split("://", 1)[-1].rstrip("/")
 
     return key(before) != key(after)
-
-
-def _article_of(revision: dict) -> Article:
-    body = revision["body"] or ""
-    return Article(
-        url="", headline=revision["headline"] or "", byline=revision["byline"] or "",
-        paragraphs=tuple(p for p in body.split("\n\n") if p),
-    )
 
 
 def _words(paragraphs, ignore) -> int:
