@@ -131,13 +131,9 @@ class WorkerPipeline(TrackPipeline):
     """Extraction and the metadata record; diffing and indexing wait for `redline ingest`."""
 
     def _process(self, item):
-        response = item["response"]
-        site = self.session.config.site(item["site"])
-        captures = response.meta.get("redline_captures") or []
+        response, site, captures = self._article_page(item)
         if not captures:
             return
-        recheck = response.meta.get("recheck")
-        self.stats.inc_value("redline/rechecked" if recheck else "redline/fetched_articles")
         _, capture = captures[-1]
         if captures[0][1].url != capture.url and not site.is_article(capture.url):
             return  # redirected off the site's articles: ingest reads it as gone

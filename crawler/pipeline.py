@@ -38,16 +38,19 @@ class TrackPipeline:
             self.session.fail(self.crawler, f"cannot write the archive or index: {exc}")
             return None
 
-    def _process(self, item):
+    def _article_page(self, item):
+        """(response, site, captures of its fetch and redirect hops); counts the fetch."""
         response = item["response"]
-        site = self.session.config.site(item["site"])
         captures = response.meta.get("redline_captures") or []
-        if not captures:
-            return
-        self.stats.inc_value(
-            "redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles"
-        )
-        if not self.track:
+        if captures:
+            self.stats.inc_value(
+                "redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles"
+            )
+        return response, self.session.config.site(item["site"]), captures
+
+    def _process(self, item):
+        response, site, captures = self._article_page(item)
+        if not captures or not self.track:
             return
         capture_id, capture = captures[-1]
         moved_from = None
