@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import tomllib
 
@@ -36,9 +37,24 @@ class Site:
     body: str | None = None
     ignore: tuple[str, ...] = ()
     max_per_pass: int = 500
+    hosts: tuple[str, ...] = ()  # other hosts a redirect may lead to
 
     def is_article(self, url: str) -> bool:
         return bool(self.article_pattern) and re.search(self.article_pattern, url) is not None
+
+    def own_hosts(self) -> frozenset[str]:
+        """Hosts this site's pages live on: its feeds', sitemaps', start URLs' and `hosts`,
+        each with and without `www.` (lowercase, port kept)."""
+        names = {urlsplit(u).netloc.lower() for u in (*self.feeds, *self.sitemaps, *self.start_urls)}
+        names |= {h.lower() for h in self.hosts}
+        names.discard("")
+        return frozenset(names | {n.removeprefix("www.") for n in names}
+                         | {"www." + n.removeprefix("www.") for n in names})
+
+    def owns(self, url: str) -> bool:
+        """Whether `url` is http(s) on one of this site's hosts (where a redirect may go)."""
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.netloc.lower() in self.own_hosts()
 
 
 @dataclass(frozen=True)
@@ -154,6 +170,7 @@ def _build_site(path: Path, index: int, data: dict) -> Site:
         body=reader.text("body", None),
         ignore=reader.texts("ignore"),
         max_per_pass=reader.integer("max_per_pass", 500, minimum=1),
+        hosts=reader.texts("hosts"),
     )
     if not (site.feeds or site.sitemaps or site.start_urls):
         raise ConfigError(path, f"sites[{name}]", "give at least one of feeds, sitemaps, start_urls")
