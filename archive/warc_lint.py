@@ -95,7 +95,8 @@ def count_gzip_members(path: Path) -> int:
         try:
             while not inflater.eof and data:
                 inflater.decompress(data[: 1 << 20])
-                data = inflater.unused_data if inflater.eof else data[1 << 20 :]
+                # the bytes after this member: the rest of the slice fed, then the rest
+                data = (inflater.unused_data if inflater.eof else b"") + data[1 << 20 :]
         except zlib.error:
             break
         if not inflater.eof:
