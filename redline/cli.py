@@ -6,43 +6,89 @@ Imports stay lazy: query commands must start fast and never import Scrapy.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
-from .errors import CannotWrite, ConfigProblem, RedlineError
+from .errors import CannotWrite, IndexUnreadable, RedlineError
+
+# What a reading command needs in the index; a file without them is not a redline index.
+INDEX_TABLES = ("articles", "captures", "revisions", "changes")
 
 
-def _config(ctx: click.Context):
-    from .config import ConfigError, find_config, load_config
+class _Commands(click.Group):
+    """Where the library's errors become one line on stderr and their exit status.
 
+    A damaged index can surface in any query a reading command makes, so sqlite3's
+    errors are caught here too, once the command has said which index it reads.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RedlineError as exc:
+            raise _exit(exc) from None
+        except sqlite3.DatabaseError as exc:
+            index = (ctx.obj or {}).get("reading")
+            if index is None:
+                raise
+            raise _exit(_unreadable(index, exc)) from None
+
+
+def _exit(error: RedlineError) -> click.ClickException:
+    failure = click.ClickException(error.message)
+    failure.exit_code = error.exit_code
+    return failure
+
+
+def _unreadable(index: Path, problem) -> IndexUnreadable:
+    return IndexUnreadable(f"cannot read the index {index}: {problem}. Run `redline reindex`"
+                           " to rebuild it from the WARC files")  # fmt: skip
+
+
+def _config(ctx: click.Context, *, crawling: bool = False):
+    """The loaded config; `crawling`: the command crawls, so it needs a site."""
+    from .config import find_config, load_config
+
+    config = load_config(find_config(ctx.obj["config"]))
+    if crawling:
+        config.require_sites()
+    return config
+
+
+def _reading(ctx: click.Context) -> tuple:
+    """(config, read-only connection) for a reading command: never writes, never migrates,
+    never waits for a crawl; a damaged or foreign index is exit 73 naming the file."""
+    config = _config(ctx)
+    path = config.database
+    if not path.exists() and not path.is_symlink():
+        raise RedlineError(f"no index at {path} yet: run `redline crawl` first")
+    ctx.obj["reading"] = path
     try:
-        return load_config(find_config(ctx.obj["config"]))
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=30)
+        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from None
+    missing = [t for t in INDEX_TABLES if t not in tables]
+    if missing:
+        raise _unreadable(path, f"it has no {missing[0]} table, so it is no redline index")
+    return config, conn
 
 
 def _reader(ctx: click.Context):
-    from archive.index import open_index
+    """(config, sqlite-utils Database) for the reading commands that want one."""
+    import sqlite_utils
 
-    config = _config(ctx)
-    if not config.database.exists():
-        raise RedlineError(f"no index at {config.database} yet: run `redline crawl` first")
-    return config, open_index(config.database)
+    config, conn = _reading(ctx)
+    return config, sqlite_utils.Database(conn)
 
 
 def _query_db(ctx: click.Context):
     """A plain read-only connection: queries start fast and never wait for a crawl."""
-    import sqlite3
-
-    config = _config(ctx)
-    if not config.database.exists():
-        raise RedlineError(f"no index at {config.database} yet: run `redline crawl` first")
-    try:
-        return sqlite3.connect(f"file:{config.database}?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error as exc:
-        raise RedlineError(f"cannot read the index {config.database}: {exc}") from None
+    return _reading(ctx)[1]
 
 
 def _echo_json(data) -> None:
@@ -64,7 +110,7 @@ def _query(fn, *args, **kwargs):
         raise RedlineError(str(exc)) from None
 
 
-@click.group()
+@click.group(cls=_Commands)
 @click.option("-c", "--config", "config", type=click.Path(dir_okay=False),
               help="redline.toml to use (default: $REDLINE_CONFIG or ./redline.toml).")
 @click.version_option(package_name="redline")
@@ -106,9 +152,9 @@ def crawl(ctx, sites, recheck, limit, as_json) -> None:
     """
     from .crawl_command import run_crawl
 
-    config = _config(ctx)
+    config = _config(ctx, crawling=True)
     for name in sites:
-        _config_site(config, name)
+        config.site(name)
     summary = run_crawl(config, sites=sites, recheck=recheck, limit=limit)
     if as_json:
         _echo_json(summary)
@@ -119,12 +165,7 @@ def crawl(ctx, sites, recheck, limit, as_json) -> None:
 
 
 def _config_site(config, name):
-    from .config import ConfigError
-
-    try:
-        return config.site(name)
-    except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+    return config.site(name)  # a ConfigError: exit 2 naming the file
 
 
 @main.command()

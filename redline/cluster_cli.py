@@ -9,30 +9,40 @@ import json
 
 import click
 
-from .errors import ConfigProblem, Locked, RedlineError
+from .errors import ConfigProblem, Locked, RedlineError, Unavailable
 
 
 def _cluster_config(ctx: click.Context, redis_url: str | None):
-    """The config, with [cluster] required (or --redis given) and Redis answering."""
+    """The config, with a site, [cluster] (or --redis) and Redis answering: a malformed
+    URL is a configuration error (2), a server that does not answer is exit 69."""
     from dataclasses import replace
 
     from .cli import _config
-    from .config import ClusterConfig
+    from .config import ClusterConfig, redis_url_problem
 
-    config = _config(ctx)
+    config = _config(ctx, crawling=True)
     if redis_url:
+        problem = redis_url_problem(redis_url)
+        if problem:
+            raise ConfigProblem(f"--redis: {problem}")
         config = replace(config, cluster=replace(config.cluster or ClusterConfig(),
                                                  redis_url=redis_url))  # fmt: skip
     if config.cluster is None:
         raise ConfigProblem(f"{config.path}: cluster: no [cluster] table (or --redis URL):"
                             " add one with redis_url to crawl with workers")  # fmt: skip
+    _check_redis(config)
+    return config
+
+
+def _check_redis(config) -> None:
     from crawler.cluster import Frontier, FrontierUnreachable
 
     try:
         Frontier(config.cluster).check()
+    except ValueError as exc:  # what redis-py refuses that our own check let through
+        raise ConfigProblem(f"{config.path}: cluster.redis_url: {exc}") from None
     except FrontierUnreachable as exc:
-        raise ConfigProblem(str(exc)) from None
-    return config
+        raise Unavailable(str(exc)) from None
 
 
 @click.command()
@@ -55,8 +65,7 @@ def enqueue(ctx, redis_url, sites, recheck, limit, as_json) -> None:
 
     config = _cluster_config(ctx, redis_url)
     for name in sites:
-        if name not in {s.name for s in config.sites}:
-            raise ConfigProblem(f"{config.path}: sites: no site named {name!r}")
+        config.site(name)  # a ConfigError (exit 2) naming the file when there is none
     try:
         done = enqueue_pass(config, sites=sites, recheck=recheck, limit=limit)
     except EnqueueBusy as exc:

@@ -235,13 +235,13 @@ def revisions(directory: Path) -> int:
         return 0
 
 
-def test_unreachable_redis_is_a_config_error_naming_the_url(tmp_path):
+def test_unreachable_redis_exits_69_naming_the_url(tmp_path):
     with Newsroom(articles=1, seed=1) as room:
         url = f"redis://127.0.0.1:{free_port()}/0"
         config = cluster_config(tmp_path, room, url, "none")
         for command in ("enqueue", "worker"):
             result = redline(config, command)
-            assert result.returncode == 2, result.stderr
+            assert result.returncode == 69, result.stderr
             assert url in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "archive").exists() or not list((tmp_path / "archive").iterdir())
 
