@@ -108,11 +108,11 @@ def exchange_of(request, response, max_page_bytes: int) -> HttpExchange:
     return HttpExchange(
         url=response.url,
         method=request.method,
-        request_headers=_pairs(request.headers),
+        request_headers=header_pairs(request.headers),
         request_body=request.body or b"",
         status=response.status,
         reason=_reason(response.status),
-        response_headers=_pairs(response.headers),
+        response_headers=header_pairs(response.headers),
         body=body,
         date=date,
         ip_address=str(response.ip_address) if response.ip_address else None,
@@ -141,7 +141,7 @@ def revisit_of(prior: dict | None, exchange: HttpExchange) -> RevisitOf | None:
     )
 
 
-def _pairs(headers) -> list[tuple[str, str]]:
+def header_pairs(headers) -> list[tuple[str, str]]:
     """One (name, value) per value: repeated headers stay repeated."""
     pairs = []
     for name, values in headers.items():

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
+from archive.index import CaptureRow
+from redline.capture_rules import REDIRECTS, hop_of
+
+from .session import CrawlSession
+
+logger = logging.getLogger(__name__)
 
 
 class FetchBookkeeping:
@@ -29,3 +38,44 @@ class FetchBookkeeping:
     def process_response(self, request, response, spider=None):
         request.meta.setdefault("download_maxsize", self.max_decoded_bytes)
         return response
+
+
+class SiteRedirects:
+    """A redirect off the site's hosts (or to a non-http target) is archived, not followed.
+
+    Sits at 605, before RedirectMiddleware (600) sees the response. An article fetch gets
+    the 3xx itself, so capture_rules can call it an `error` (a consent wall, a syndication
+    partner), as reindex does from the same record; any other fetch just stops there.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteRedirects:
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        name = request.meta.get("site")
+        if name is None or response.status not in REDIRECTS:
+            return response
+        site = CrawlSession.of(self.crawler).config.site(name)
+        hop = hop_of(site, _capture_of(response))
+        if hop is None or hop.kind != "offsite":
+            return response
+        logger.info("not following %s off %s: %s", response.url, site.name, hop.target)
+        if "recheck" not in request.meta:  # not an article fetch (a feed, a sitemap)
+            raise IgnoreRequest(f"redirected off the site to {hop.target}")
+        allowed = request.meta.get("handle_httpstatus_list", ())
+        request.meta["handle_httpstatus_list"] = [*allowed, response.status]
+        return response
+
+
+def _capture_of(response) -> CaptureRow:
+    """Enough of a capture row for capture_rules to read the hop."""
+    location = response.headers.get(b"Location")
+    return CaptureRow(
+        record_id="", record_type="response", url=response.url, warc_file="", warc_offset=0,
+        warc_length=0, http_status=response.status, payload_digest=None, refers_to=None,
+        fetched_at="", location=location.decode("latin-1") if location else None,
+    )  # fmt: skip

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from dataclasses import replace
 
 from scrapy.crawler import Crawler
 
 from diffing.extract import ExtractionError, Selectors, extract_article
+from redline.capture_rules import ArticleCaptures
 
+from .capture import header_pairs
 from .session import CrawlSession
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,10 @@ class TrackPipeline:
         self.stats = crawler.stats
         self.track = crawler.settings.getbool("REDLINE_TRACK", True)
         self.session = CrawlSession.of(crawler)
+        # A worker has no index: it only extracts (WorkerPipeline), ingest does the rest.
+        db, tracker = self.session.db, self.session.tracker
+        self.captures = ArticleCaptures(db, tracker) if tracker is not None else None
+        self.new_this_pass: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TrackPipeline:
@@ -52,25 +57,19 @@ class TrackPipeline:
         response, site, captures = self._article_page(item)
         if not captures or not self.track:
             return
-        capture_id, capture = captures[-1]
-        moved_from = None
-        first_id, first = captures[0]
-        if first.url != capture.url:
-            if site.is_article(capture.url):
-                moved_from = first.url
-            else:  # redirected to a non-article (home page, section): the article is gone
-                capture_id, capture = first_id, replace(first, http_status=410)
-        article = self._article(response, capture, site)
-        outcome = self.session.tracker.track(
-            capture_id, capture, article, site=site.name, ignore=site.ignore, moved_from=moved_from
-        )
-        self._count(outcome, site.name)
-        self._remember_validators(outcome.article_id, response)
-        return
+        *hops, (final_id, final) = captures
+        for capture_id, capture in hops:  # redirects followed on the site's hosts
+            self._counted(self.captures.feed(capture_id, capture, site, _no_payload), site)
+        outcome = self.captures.feed(
+            final_id, final, site, lambda: self._article(response, final, site),
+            headers=header_pairs(response.headers),
+        )  # fmt: skip
+        self._counted(outcome, site)
 
     def _article(self, response, capture, site):
+        """(article, extraction failed) for capture_rules; writes the metadata record."""
         if capture.record_type == "revisit" or capture.http_status != 200:
-            return None
+            return None, False
         selectors = Selectors(headline=site.headline, byline=site.byline, body=site.body)
         try:
             article = extract_article(response.body, capture.url, selectors)
@@ -86,12 +85,20 @@ class TrackPipeline:
             date=capture.fetched_at,
             payload=json.dumps(data, ensure_ascii=False, sort_keys=True).encode(),
         )
-        return article
+        return article, article is None
+
+    def _counted(self, outcome, site) -> None:
+        if outcome is None:
+            return
+        if outcome.verdict == "new":
+            self.new_this_pass.add(outcome.article_id)
+        if outcome.absorbed in self.new_this_pass:  # counted as new when its new URL was found first
+            self.new_this_pass.discard(outcome.absorbed)
+            self.stats.inc_value("redline/new_articles", -1)
+        self._count(outcome, site.name)
 
     def _count(self, outcome, site: str) -> None:
         verdict = outcome.verdict
-        if outcome.absorbed_new:  # counted as new when its new URL was found first
-            self.stats.inc_value("redline/new_articles", -1)
         if verdict in ("changed", "restored") and outcome.change_id is None:
             verdict = "unchanged"  # a version seen before (A/B test): a revision, no change
         key = {
@@ -106,16 +113,8 @@ class TrackPipeline:
             self.stats.inc_value(f"redline/{key[verdict]}")
         self.stats.inc_value(f"redline/site/{site}/{'error' if verdict == 'error' else 'ok'}")
 
-    def _remember_validators(self, article_id, response) -> None:
-        if not article_id or response.status != 200:
-            return
-        values = {
-            "etag": _header(response, b"ETag"),
-            "last_modified": _header(response, b"Last-Modified"),
-        }
-        self.session.db["articles"].update(article_id, values)
+
+def _no_payload():
+    return None, False  # a redirect hop has no page to extract
 
 
-def _header(response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None

@@ -37,6 +37,7 @@ DEPTH_LIMIT = 2
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.fetch.FetchBookkeeping": 595,
+    "crawler.fetch.SiteRedirects": 605,  # before RedirectMiddleware: hops off the site stop
 }
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,

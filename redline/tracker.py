@@ -32,14 +32,14 @@ class Outcome:
     article_id: int | None = None
     revision: int | None = None
     change_id: int | None = None
-    absorbed_new: bool = False  # a "new" article seen earlier this pass was this one, moved
+    absorbed: int | None = None  # the id of a "new" article found to be this one, moved
 
 
 class Tracker:
     def __init__(self, db: sqlite_utils.Database, intervals: Intervals):
         self.db = db
         self.intervals = intervals
-        self._absorbed = False
+        self._absorbed: int | None = None
 
     def track(
         self,
@@ -50,30 +50,45 @@ class Tracker:
         site: str | None,
         ignore: tuple[str, ...] = (),
         moved_from: str | None = None,
+        failed: bool = False,
     ) -> Outcome:
-        """Record one capture of an article URL; the caller has indexed the capture row."""
-        self._absorbed = False
+        """Record one capture of an article URL; the caller has indexed the capture row.
+
+        `article` None is a payload already seen (a revisit, a 304), unless `failed`:
+        then the page could not be read (extraction failed, a consent wall).
+        """
+        self._absorbed = None
         with self.db.conn:
-            outcome = self._track(capture, article, site, ignore, moved_from)
-            outcome = replace(outcome, absorbed_new=self._absorbed)
+            outcome = self._track(capture, article, site, ignore, moved_from, failed)
+            outcome = replace(outcome, absorbed=self._absorbed)
             index.set_capture_verdict(self.db, capture_id, outcome.article_id, outcome.verdict)
         return outcome
 
-    def _track(self, capture, article, site, ignore, moved_from) -> Outcome:
+    def _track(self, capture, article, site, ignore, moved_from, failed) -> Outcome:
         row = index.article_by_url(self.db, capture.url)
-        if moved_from:
+        if moved_from and moved_from != capture.url:
             row = self._follow_move(moved_from, capture.url) or row
         if capture.http_status in GONE:
             return self._removed(row, capture) if row else Outcome("skipped")
+        if failed:
+            return self._failed(row, capture)
         if row is None:
             return self._first(capture, article, site, ignore) if article else Outcome("skipped")
-        if article is None and row["status"] == "removed":
+        if article is None and row["status"] in ("removed", "moved"):
+            # Back, or at its new URL, as it was: the restore or move is still recorded.
             latest = index.latest_revision(self.db, row["id"])
-            article = article_of_revision(latest) if latest else None  # back, as it was
+            article = article_of_revision(latest) if latest else None
         if article is None:  # a revisit or 304: the payload is the one already seen
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome("unchanged", row["id"])
         return self._recapture(row, capture, article, ignore)
+
+    def _failed(self, row, capture) -> Outcome:
+        """No article in this capture: never an edit, never a removal (kept as `error`)."""
+        if row is None:
+            return Outcome("error")
+        self._checked(row, capture.fetched_at, changed=False)
+        return Outcome("error", row["id"])
 
     def _first(self, capture, article, site, ignore) -> Outcome:
         if not _has_text(article, ignore):
@@ -184,7 +199,7 @@ class Tracker:
         self.db.execute("update captures set article_id = ? where article_id = ?",
                         [row["id"], twin["id"]])
         self.db.execute("delete from articles where id = ?", [twin["id"]])
-        self._absorbed = True
+        self._absorbed = twin["id"]
         return True
 
     def _revision(self, row, number, capture, article, ignore, repeats) -> None:

@@ -1,0 +1,139 @@
+"""What one capture means for its article: the one rule set of the crawl and of reindex.
+
+The live crawl feeds the captures of each article fetch (its redirect hops, then the
+final response) to `ArticleCaptures.feed` as the pipeline meets them; `reindex` and
+`ingest` feed every capture of the archive, in the order it was archived. Both go
+through the same code below, so both build the same index.
+
+A capture is one of:
+- a redirect hop (301/302/303/307/308 with a Location elsewhere): to an article of the
+  site, the article moves there (kind `moved` when the target is captured); to another
+  page of the site, the article is gone; off the site's hosts or to a non-http target
+  (a consent wall, a syndication partner), the capture is an `error`, never a removal;
+- 404/410: the article is removed;
+- a page (200, an identical-payload revisit, a 304): extracted, diffed and tracked;
+  a 200 whose extraction fails is an `error`;
+- anything else (a 304-less 3xx, 5xx, 403...): nothing the article's history records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin, urlsplit
+
+from archive import index
+from archive.index import CaptureRow
+from archive.urls import canonical_article_url
+from diffing.article import Article
+
+from .config import Site
+from .tracker import GONE, Outcome, Tracker
+
+REDIRECTS = (301, 302, 303, 307, 308)
+PAGE = (200, 304)
+
+# What a page capture's payload gives: (article, extraction failed). A revisit or a 304
+# gives (None, False): the payload is the one already seen.
+Extract = Callable[[], "tuple[Article | None, bool]"]
+
+
+@dataclass(frozen=True)
+class Hop:
+    kind: str  # moved | gone | offsite
+    target: str
+
+
+def redirect_target(capture: CaptureRow) -> str | None:
+    """Where a capture redirects to; None for a 304, a 3xx without Location, or a
+    redirect back to the very same URL (none of them is a move)."""
+    if capture.http_status not in REDIRECTS or not (capture.location or "").strip():
+        return None
+    target = urljoin(capture.url, capture.location.strip())
+    if urlsplit(target).scheme.lower() in ("http", "https"):
+        target = canonical_article_url(target)
+        if target == canonical_article_url(capture.url):
+            return None
+    return target
+
+
+def hop_of(site: Site | None, capture: CaptureRow) -> Hop | None:
+    target = redirect_target(capture)
+    if target is None:
+        return None
+    if not _owns(site, capture.url, target):
+        return Hop("offsite", target)
+    if site is None or site.is_article(target):
+        return Hop("moved", target)
+    return Hop("gone", target)
+
+
+def _owns(site: Site | None, url: str, target: str) -> bool:
+    """Redirects stay on the site's hosts (on the page's own host, for a foreign WARC)."""
+    if site is not None:
+        return site.owns(target)
+    parts, here = urlsplit(target), urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == here.netloc.lower()
+
+
+def validators(headers: list[tuple[str, str]]) -> dict:
+    """The ETag and Last-Modified a recheck sends back (None: an unconditional fetch)."""
+    found = {k.lower(): v for k, v in headers}  # the last of a repeated header, as Scrapy
+    return {"etag": found.get("etag"), "last_modified": found.get("last-modified")}
+
+
+class ArticleCaptures:
+    """Feeds captures to the Tracker, remembering redirects until their target is captured."""
+
+    def __init__(self, db, tracker: Tracker):
+        self.db = db
+        self.tracker = tracker
+        self.moves: dict[str, str] = {}  # redirect target -> URL the article had before
+
+    def concerns(self, site: Site | None, capture: CaptureRow, html: bool) -> bool:
+        """Whether a capture is of an article page (tracked, a redirect's target, or one
+        the site's pattern names; any HTML page for a WARC of no configured site)."""
+        url = capture.url
+        if url in self.moves or index.article_by_url(self.db, url) is not None:
+            return True
+        if site is None:
+            return html and capture.http_status == 200
+        return site.is_article(url)
+
+    def feed(self, capture_id: int, capture: CaptureRow, site: Site | None, extract: Extract,
+             *, headers: list[tuple[str, str]] = (), html: bool = True) -> Outcome | None:  # fmt: skip
+        """Track one capture; None when it is no part of an article's history (yet)."""
+        if not self.concerns(site, capture, html):
+            return None
+        hop = hop_of(site, capture)
+        if hop is not None:
+            return self._hop(capture_id, capture, site, hop)
+        if capture.http_status in GONE:
+            return self._track(capture_id, capture, site, None)
+        if capture.http_status not in PAGE:
+            return None
+        article, failed = extract()
+        outcome = self._track(capture_id, capture, site, article, failed=failed)
+        if outcome.article_id and capture.http_status == 200:
+            index.update_row(self.db, "articles", outcome.article_id, validators(headers))
+        return outcome
+
+    def _hop(self, capture_id, capture, site, hop: Hop) -> Outcome | None:
+        origin = self.moves.pop(capture.url, capture.url)
+        if hop.kind == "moved":
+            self.moves[hop.target] = origin
+            known = index.article_by_url(self.db, origin)
+            index.set_capture_verdict(self.db, capture_id, known and known["id"], "moved")
+            return None
+        # The article the redirect chain started from is the one gone or walled off.
+        at_origin = replace(capture, url=origin)
+        if hop.kind == "gone":
+            return self._track(capture_id, replace(at_origin, http_status=410), site, None)
+        return self._track(capture_id, at_origin, site, None, failed=True)
+
+    def _track(self, capture_id, capture, site, article, *, failed=False) -> Outcome:
+        return self.tracker.track(
+            capture_id, capture, article, site=site.name if site else None,
+            ignore=site.ignore if site else (), moved_from=self.moves.pop(capture.url, None),
+            failed=failed,
+        )  # fmt: skip
