@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from archive.capture_rules import refers_id, skip_reason
 from archive.warc_lint import lint_warc
 from archive.warc_reader import WarcFault, WarcRecord, clean_uri, iter_records
 
@@ -147,10 +148,12 @@ def scan_file(path: Path, archive_dir: Path, scan: _Scan) -> None:
 
 def note_record(record: WarcRecord, name: str, scan: _Scan) -> None:
     record_id = record.record_id or f"<{name}#{record.offset}>"  # as redline.ingest names it
-    scan.ids.add(record_id)
+    scan.ids.update((record_id, refers_id(record_id)))  # our metadata may name it either way
     scan.by_position.setdefault((name, record.offset), set()).add(record_id)
     if record.warc_type not in CAPTURE_TYPES or not record.target_uri:
         return
+    if skip_reason(record.warc_type, record.target_uri, record.date) is not None:
+        return  # not http(s) or a bad date: never indexed (ingest names the fault)
     scan.captures[record_id] = (name, record.offset, record.warc_type)
     scan.uri_dates.add((_schemeless(record.target_uri), _second(record.date)))
     if record.warc_type == "response" and record.payload_digest:

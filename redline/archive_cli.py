@@ -1,6 +1,8 @@
-"""`redline verify [--repair]` and `redline export wacz`: the archive's integrity and exit.
+"""`redline ingest`, `redline verify [--repair]` and `redline export wacz`: what goes into
+the archive, its integrity, and what comes out.
 
-Light at import: the work happens in archive.verify, archive.repair and archive.wacz.
+Light at import: the work happens in redline.ingest, archive.verify, archive.repair and
+archive.wacz.
 """
 
 from __future__ import annotations
@@ -14,11 +16,73 @@ import click
 
 from .errors import CannotWrite, RedlineError
 
+EX_DATAERR = 65  # an input was refused or had faults (sysexits: data format error)
+
 
 def _load_config(ctx: click.Context):
     from .cli import _config  # late: redline.cli imports this module at its end
 
     return _config(ctx)
+
+
+@click.command()
+@click.argument("warcs", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--follow", is_flag=True,
+              help="Keep indexing closed WARC files as workers add them to archive_dir.")
+@click.option("--once", is_flag=True, help="With --follow: one sweep of archive_dir, then exit.")
+@click.option("--poll", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="With --follow: seconds between sweeps.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
+    """Index captures from WARC, ARC or WACZ files, ours or any other tool's.
+
+    Every input is untrusted: a file that is no WARC, ARC or WACZ is refused (and not
+    copied); a file with faults has its readable records indexed and its faults listed.
+    Exit 0 when every input was clean, 65 when any was refused or had faults.
+
+    Example: redline ingest crawl-from-elsewhere.warc.gz; redline ingest --follow
+    """
+    from .ingest import follow_archive
+
+    config = _load_config(ctx)
+    if follow or once:
+        for report in follow_archive(config, poll=poll, once=once):
+            _print_ingest(report, as_json)
+        return
+    if not warcs:
+        raise click.UsageError("give WARC files to ingest, or --follow")
+    report = _ingest(config, [Path(w) for w in warcs])
+    _print_ingest(report, as_json)
+    if report["refused"] or report["faults"]:
+        ctx.exit(EX_DATAERR)
+
+
+def _ingest(config, paths: list[Path]) -> dict:
+    import sqlite3
+
+    from .ingest import ingest_files
+
+    try:
+        return ingest_files(config, paths)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise CannotWrite(f"cannot write the archive{where}: {exc.strerror or exc}") from None
+    except sqlite3.Error as exc:
+        raise CannotWrite(f"cannot write the index {config.database}: {exc}") from None
+
+
+def _print_ingest(report: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report['records']} records read from {report['files']} files; "
+               f"{report['captures']} new captures, {report['revisions']} revisions, "
+               f"{report['changes']} changes")
+    for refused in report.get("refused", ()):
+        click.echo(f"refused: {refused}", err=True)
+    for fault in report["faults"]:
+        click.echo(f"problem: {fault}", err=True)
 
 
 @click.command()

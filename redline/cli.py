@@ -282,33 +282,6 @@ def extract(ctx, source, site, as_json) -> None:
 
 
 @main.command()
-@click.argument("warcs", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-@click.option("--follow", is_flag=True,
-              help="Keep indexing closed WARC files as workers add them to archive_dir.")
-@click.option("--once", is_flag=True, help="With --follow: one sweep of archive_dir, then exit.")
-@click.option("--poll", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="With --follow: seconds between sweeps.")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
-    """Index captures from WARC files, ours or any other tool's.
-
-    Example: redline ingest crawl-from-elsewhere.warc.gz; redline ingest --follow
-    """
-    from .ingest import follow_archive, ingest_files
-
-    config = _config(ctx)
-    if follow or once:
-        for report in follow_archive(config, poll=poll, once=once):
-            _report(report, as_json)
-        return
-    if not warcs:
-        raise click.UsageError("give WARC files to ingest, or --follow")
-    report = ingest_files(config, [Path(w) for w in warcs])
-    _report(report, as_json)
-
-
-@main.command()
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def reindex(ctx, as_json) -> None:
@@ -349,8 +322,9 @@ def demo(rounds, directory) -> None:
 
 __all__ = ["CannotWrite", "main"]
 
-from .archive_cli import export, verify  # noqa: E402
+from .archive_cli import export, ingest, verify  # noqa: E402
 
+main.add_command(ingest)
 main.add_command(verify)
 main.add_command(export)
 

@@ -166,7 +166,7 @@ def test_other_tools_warcs_pass_or_are_named_with_their_fault(tmp_path, warc_fix
         (imported / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(warc_fixtures / name, imported / name)
     result = redline(config, "ingest", *(str(imported / n) for n in names))
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 65, result.stderr[-2000:]  # some fixtures have faults
     code, report = verify(config)
     assert code == 1
     by_file: dict[str, list[str]] = {}

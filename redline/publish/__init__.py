@@ -14,6 +14,15 @@ from redline.queries import change_json
 _COLUMNS = "c.*, a.url, a.site"
 
 
+def web_href(url: str | None) -> str:
+    """`url` when it is http(s), else "#": an index built from untrusted WARCs (or before
+    ingest refused them) may hold `javascript:` and other URIs that must never be links."""
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit((url or "").strip()).scheme.lower()
+    return url if url and scheme in ("http", "https") else "#"
+
+
 def change_slug(change: dict) -> str:
     """``<article_id>-<from>-<to>`` (``-removed`` when the article went away): a file name."""
     to = change["to_revision"] if change["to_revision"] is not None else "removed"

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from markupsafe import escape
 
-from . import change_slug, entry_title, render_change, summarise_change
+from . import change_slug, entry_title, render_change, summarise_change, web_href
 
 FORMATS = ("atom", "rss")
 FEED_LIMIT = 100
@@ -47,7 +47,7 @@ def parse_time(text: str | None) -> datetime:
 def entry_html(change: dict, root: str) -> str:
     """The entry content: a summary line, links to the article and the diff page, the diff."""
     page = escape(root + diff_page_path(change))
-    url = escape(change["url"])
+    url = escape(web_href(change["url"]))
     summary = escape(summarise_change(change))
     head = (
         f"<p>{summary} ({escape(change['significance'] or '')}) &#8212; "

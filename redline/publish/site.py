@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import change_slug, load_changes, render_change, summarise_change
+from . import change_slug, load_changes, render_change, summarise_change, web_href
 from .feed import FeedSpec, build_feed
 from .manifest import Manifest, hash_text
 
@@ -46,6 +46,7 @@ class SitePublisher:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+        self.env.filters["web_href"] = web_href
         templates = sorted(TEMPLATES.glob("*.html"))
         self.build_key = hash_text(BUILD, self.base_url, *(p.read_text() for p in templates))
         self.manifest = Manifest(outdir)
