@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test tools lint bench clean
+.PHONY: demo test tools lint bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/cluster.py
+
+# 20,000 pages, 20 SIGKILLs, 50 MB files (~30 min); REDLINE_SOAK_PAGES, _KILLS, _WARC_MB,
+# _SEED override, REDLINE_SOAK_FIGURES=FILE keeps the figures. Not part of `make test`.
+soak: $(TEST_STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -s -m soak tests/test_soak.py
 
 clean:
 	rm -rf $(VENV) .tools-venv build *.egg-info
