@@ -73,6 +73,7 @@ class RawRecord:
     fields: list[tuple[str, str]]
     block: bytes
     exact_end: bool  # the block is followed by exactly the format's separator (CRLF CRLF)
+    cut: bool = False  # the block was longer than the reader was allowed to keep
 
     def field(self, name: str) -> str | None:
         lower = name.lower()
@@ -105,35 +106,61 @@ class WarcRecord:
 
 
 class _Source:
-    """Sequential bytes of a plain file, with the file offset of any position."""
+    """Sequential bytes of a plain file, with the file offset of any position.
 
-    def __init__(self, handle: BinaryIO, name: str, faults: list[WarcFault]) -> None:
-        self.handle, self.name, self.faults = handle, name, faults
-        self.buffer = b""
-        self.pos = handle.tell()  # stream position of buffer[0]
+    The buffer is a bytearray read from `start` and compacted now and then, so reading a
+    large record costs linear time whatever the chunk size.
+    """
+
+    def __init__(
+        self, handle: BinaryIO, name: str, faults: list[WarcFault], chunk: int = _CHUNK
+    ) -> None:
+        self.handle, self.name, self.faults, self.chunk = handle, name, faults, chunk
+        self.buf = bytearray()
+        self.start = 0  # buf[start] is the byte at stream position `pos`
+        self.pos = handle.tell()
         self.torn = False  # a torn gzip member was reported: records cut by it need no fault
 
+    @property
+    def available(self) -> int:
+        return len(self.buf) - self.start
+
     def _more(self) -> bool:
-        data = self.handle.read(_CHUNK)
-        self.buffer += data
+        data = self.handle.read(self.chunk)
+        self.buf += data
         return bool(data)
 
     def peek(self, size: int) -> bytes:
-        while len(self.buffer) < size and self._more():
+        while self.available < size and self._more():
             pass
-        return self.buffer[:size]
+        return bytes(self.buf[self.start : self.start + size])
 
     def read(self, size: int) -> bytes:
         data = self.peek(size)
-        self.buffer, self.pos = self.buffer[len(data) :], self.pos + len(data)
+        self._consume(len(data))
         return data
 
+    def skip(self, size: int) -> int:
+        """Pass over `size` bytes without keeping them; returns how many there were."""
+        done = 0
+        while done < size and (self.available or self._more()):
+            step = min(size - done, self.available)
+            self._consume(step)
+            done += step
+        return done
+
+    def _consume(self, size: int) -> None:
+        self.start += size
+        self.pos += size
+        if self.start > (1 << 20) and self.start * 2 > len(self.buf):
+            del self.buf[: self.start]
+            self.start = 0
+
     def readline(self) -> bytes:
-        while b"\n" not in self.buffer[:_MAX_LINE] and len(self.buffer) < _MAX_LINE:
-            if not self._more():
-                break
-        end = self.buffer.find(b"\n", 0, _MAX_LINE)
-        return self.read(end + 1 if end >= 0 else min(len(self.buffer), _MAX_LINE))
+        end = self.buf.find(b"\n", self.start, self.start + _MAX_LINE)
+        while end < 0 and self.available < _MAX_LINE and self._more():
+            end = self.buf.find(b"\n", self.start, self.start + _MAX_LINE)
+        return self.read(end + 1 - self.start if end >= 0 else min(self.available, _MAX_LINE))
 
     def at_boundary(self) -> bool:
         """Whether the stream ends here (gzip: a member ends here), so a separator is moot."""
@@ -143,61 +170,86 @@ class _Source:
         """(file offset, length, whether the record owns exactly that range)."""
         return start, end - start, True
 
+    def forget_before(self, pos: int) -> None:
+        """Positions before `pos` will not be asked about again."""
+
 
 class _GzipSource(_Source):
-    """Decompressed view of concatenated gzip members that remembers where each began."""
+    """Decompressed view of concatenated gzip members that remembers where each began.
 
-    def __init__(self, handle: BinaryIO, name: str, faults: list[WarcFault]) -> None:
-        super().__init__(handle, name, faults)
+    Inflation is bounded: one step yields at most `chunk * 64` bytes, so a bomb never lands
+    in memory at once, and the whole file at most `max_inflated` bytes.
+    """
+
+    def __init__(
+        self,
+        handle: BinaryIO,
+        name: str,
+        faults: list[WarcFault],
+        chunk: int = _CHUNK,
+        max_inflated: int | None = None,
+    ) -> None:
+        super().__init__(handle, name, faults, chunk)
         self.compressed_pos = handle.tell()
         self.pos = 0
-        self.pending = b""
+        self.pending = b""  # compressed bytes read but not inflated yet
         self.inflater: zlib._Decompress | None = None
         self.members: list[list[int]] = []  # [stream start, file offset, file end or -1]
         self.ended = False
+        self.inflated, self.max_inflated = 0, max_inflated
 
     def _more(self) -> bool:
         while not self.ended:
             if self.inflater is None and not self._start_member():
                 return False
-            data = self.pending or self.handle.read(_CHUNK)
+            data = self.pending or self.handle.read(self.chunk)
             self.pending = b""
             if self._inflate(data):
                 return True
         return False
 
     def _start_member(self) -> bool:
-        head = self.pending or self.handle.read(_CHUNK)
+        head = self.pending
+        while len(head) < len(GZIP_MAGIC):  # a member may start on a chunk's last byte
+            data = self.handle.read(self.chunk)
+            if not data:
+                break
+            head += data
         self.pending = head
         if not head:
             self.ended = True
             return False
-        if not head.startswith(GZIP_MAGIC[: len(head)]) or len(head) < 2:
+        if not head.startswith(GZIP_MAGIC):
             self._fault(self.compressed_pos, f"garbage after the last gzip member: {head[:24]!r}")
             return False
-        self.members.append([self.pos + len(self.buffer), self.compressed_pos, -1])
+        self.members.append([self.pos + self.available, self.compressed_pos, -1])
         self.inflater = zlib.decompressobj(31)
         return True
 
     def _inflate(self, data: bytes) -> bool:
         member = self.members[-1]
         if not data:  # what an incomplete member inflates to is not to be trusted
-            self.buffer = self.buffer[: max(0, member[0] - self.pos)]
+            del self.buf[self.start + max(0, member[0] - self.pos) :]
             self._fault(member[1], "torn tail: the last gzip member is incomplete")
             self.torn = True
             return False
         try:
-            out = self.inflater.decompress(data)
+            out = self.inflater.decompress(data, self.chunk * 64)
         except zlib.error as error:
             self._fault(member[1], f"corrupt gzip member ({error})")
             return False
         if self.inflater.eof:
             self.pending = self.inflater.unused_data
-            self.compressed_pos += len(data) - len(self.pending)
-            member[2], self.inflater = self.compressed_pos, None
+            self.inflater = None
         else:
-            self.compressed_pos += len(data)
-        self.buffer += out
+            self.pending = self.inflater.unconsumed_tail
+        self.compressed_pos += len(data) - len(self.pending)
+        if self.inflater is None:
+            member[2] = self.compressed_pos
+        self.buf += out
+        self.inflated += len(out)
+        if self.max_inflated is not None and self.inflated > self.max_inflated:
+            self._fault(member[1], f"inflates past {self.max_inflated} bytes; read no further")
         return bool(out) or self.inflater is None
 
     def _fault(self, offset: int, message: str) -> None:
@@ -213,27 +265,60 @@ class _GzipSource(_Source):
 
     def at_boundary(self) -> bool:
         self.peek(1)
-        return not self.buffer or any(m[0] == self.pos for m in self.members)
+        return not self.available or any(m[0] == self.pos for m in self.members)
+
+    def forget_before(self, pos: int) -> None:
+        keep = len(self.members) - 1
+        while keep > 0 and self.members[keep][0] > pos:
+            keep -= 1
+        del self.members[:keep]
 
     def _member_at(self, pos: int) -> list[int]:
         return next((m for m in reversed(self.members) if m[0] <= pos), self.members[0])
 
     def _member_end_pos(self, member: list[int]) -> int:
-        later = [m[0] for m in self.members if m[0] > member[0]]
-        return later[0] if later else self.pos + len(self.buffer)
+        later = (m[0] for m in self.members if m[0] > member[0])
+        return next(later, self.pos + self.available)
 
 
-def open_source(handle: BinaryIO, name: str, faults: list[WarcFault]) -> _Source:
+def open_source(
+    handle: BinaryIO,
+    name: str,
+    faults: list[WarcFault],
+    *,
+    chunk: int = _CHUNK,
+    max_inflated: int | None = None,
+) -> _Source:
     """A gzip-aware source starting at the handle's current position."""
     start = handle.tell()
     magic = handle.read(2)
     handle.seek(start)
-    kind = _GzipSource if magic == GZIP_MAGIC else _Source
-    return kind(handle, name, faults)
+    if magic == GZIP_MAGIC:
+        return _GzipSource(handle, name, faults, chunk, max_inflated)
+    return _Source(handle, name, faults, chunk)
 
 
-def iter_raw_records(path: Path, faults: list[WarcFault]) -> Iterator[RawRecord]:
-    """Every complete record of a WARC/ARC file, gzipped or not, in file order."""
+def inflation_budget(path: Path) -> int:
+    """What a file from elsewhere may inflate to: 100 times its size (at least 1 MiB)."""
+    try:
+        return max(100 * Path(path).stat().st_size, 1 << 20)
+    except OSError:
+        return 1 << 20
+
+
+def iter_raw_records(
+    path: Path,
+    faults: list[WarcFault],
+    *,
+    chunk_size: int = _CHUNK,
+    max_record_bytes: int | None = None,
+    max_inflated_bytes: int | None = None,
+) -> Iterator[RawRecord]:
+    """Every complete record of a WARC/ARC file, gzipped or not, in file order.
+
+    A block longer than `max_record_bytes` is kept cut to that size (`RawRecord.cut`);
+    a file is read no further once it inflates past `max_inflated_bytes`.
+    """
     path = Path(path)
     try:
         handle = path.open("rb")
@@ -241,8 +326,10 @@ def iter_raw_records(path: Path, faults: list[WarcFault]) -> Iterator[RawRecord]
         faults.append(WarcFault(path.name, None, f"cannot open: {error.strerror}"))
         return
     with handle:
-        source = open_source(handle, path.name, faults)
-        state = _ScanState()
+        source = open_source(
+            handle, path.name, faults, chunk=chunk_size, max_inflated=max_inflated_bytes
+        )
+        state = _ScanState(max_record=max_record_bytes)
         while (record := _next_raw(source, state)) is not None:
             yield record
 
@@ -251,9 +338,11 @@ def iter_raw_records(path: Path, faults: list[WarcFault]) -> Iterator[RawRecord]
 class _ScanState:
     arc_version: int = 1
     shared_members: set[int] | None = None
+    max_record: int | None = None
 
 
 def _next_raw(source: _Source, state: _ScanState) -> RawRecord | None:
+    source.forget_before(source.pos)
     skipped_at = None
     while True:
         start = source.pos
@@ -320,12 +409,21 @@ def _finish_record(
     length: int,
     trailer: bytes,
 ) -> RawRecord | None:
-    block = source.read(length)
     record_id = next((v for k, v in fields if k == "WARC-Record-ID"), None) or "(no id)"
-    if len(block) < length and version == "ARC" and block:
+    keep = length if state.max_record is None else min(length, state.max_record)
+    block = source.read(keep)
+    cut = keep < length and len(block) == keep
+    if cut:
+        passed = source.skip(length - keep)
+        if passed < length - keep:
+            _report_torn(source, start, f"torn tail: record {record_id} is cut off")
+            return None
+        message = f"record {record_id} is {length} bytes; only the first {keep} were read"
+        source.faults.append(_fault_at(source, start, message))
+    if len(block) < keep and version == "ARC" and block:
         message = f"ARC record is {length - len(block)} bytes shorter than its declared length"
         source.faults.append(_fault_at(source, start, message))
-    elif len(block) < length:
+    elif len(block) < keep:
         message = f"torn tail: record {record_id} ends after {len(block)} of {length} bytes"
         _report_torn(source, start, message)
         return None
@@ -337,7 +435,7 @@ def _finish_record(
     if not owns and isinstance(source, _GzipSource):
         spans = source.span(source.pos - 1, source.pos)[0] != offset
         _note_shared_member(source, state, offset, spans)
-    return RawRecord(source.name, offset, size, version, fields, block, ending == trailer)
+    return RawRecord(source.name, offset, size, version, fields, block, ending == trailer, cut)
 
 
 def _read_newlines(source: _Source) -> bytes:
@@ -408,11 +506,27 @@ def _arc_date(stamp: str) -> str:
 
 
 def iter_records(
-    path: Path, faults: list[WarcFault], *, check_digests: bool = True
+    path: Path,
+    faults: list[WarcFault],
+    *,
+    check_digests: bool = True,
+    chunk_size: int = _CHUNK,
+    max_record_bytes: int | None = None,
+    max_inflated_bytes: int | None = None,
 ) -> Iterator[WarcRecord]:
-    """Every readable record, parsed; problems (digests included) are appended to `faults`."""
-    for raw in iter_raw_records(Path(path), faults):
-        yield to_warc_record(raw, faults, check_digests=check_digests)
+    """Every readable record, parsed; problems (digests included) are appended to `faults`.
+
+    With `max_record_bytes`, blocks and decoded payloads are cut there (untrusted input).
+    """
+    raws = iter_raw_records(
+        Path(path),
+        faults,
+        chunk_size=chunk_size,
+        max_record_bytes=max_record_bytes,
+        max_inflated_bytes=max_inflated_bytes,
+    )
+    for raw in raws:
+        yield to_warc_record(raw, faults, check_digests=check_digests, max_payload=max_record_bytes)
 
 
 def read_record(path: Path, offset: int, *, check_digests: bool = True) -> WarcRecord:
@@ -435,15 +549,17 @@ def read_record(path: Path, offset: int, *, check_digests: bool = True) -> WarcR
     return record
 
 
-def to_warc_record(raw: RawRecord, faults: list[WarcFault], *, check_digests: bool) -> WarcRecord:
+def to_warc_record(
+    raw: RawRecord, faults: list[WarcFault], *, check_digests: bool, max_payload: int | None = None
+) -> WarcRecord:
     headers: dict[str, str] = {}
     for name, value in raw.fields:
         headers.setdefault(name, value)
     warc_type = headers.get("WARC-Type", "unknown")
     status, http_headers, body = split_http(raw.block, warc_type)
-    if check_digests:
+    if check_digests and not raw.cut:
         _check_digests(raw, headers, body, http_headers, faults)
-    payload = _decoded_payload(raw, body, http_headers, faults)
+    payload = _decoded_payload(raw, body, http_headers, faults, max_payload)
     content_type = _header(http_headers, "Content-Type") if http_headers else None
     return WarcRecord(
         file=raw.file,
@@ -460,7 +576,7 @@ def to_warc_record(raw: RawRecord, faults: list[WarcFault], *, check_digests: bo
         payload_digest=headers.get("WARC-Payload-Digest"),
         refers_to=headers.get("WARC-Refers-To"),
         concurrent_to=headers.get("WARC-Concurrent-To"),
-        truncated=headers.get("WARC-Truncated"),
+        truncated=headers.get("WARC-Truncated") or ("length" if raw.cut else None),
         content_type=content_type or headers.get("Content-Type"),
         version=raw.version,
     )
@@ -553,7 +669,11 @@ def dechunk(body: bytes) -> bytes | None:
 
 
 def _decoded_payload(
-    raw: RawRecord, body: bytes, http_headers: list[tuple[str, str]], faults: list[WarcFault]
+    raw: RawRecord,
+    body: bytes,
+    http_headers: list[tuple[str, str]],
+    faults: list[WarcFault],
+    limit: int | None = None,
 ) -> bytes:
     if not http_headers:
         return body
@@ -563,36 +683,52 @@ def _decoded_payload(
         c.strip().lower() for c in (_header(http_headers, "Content-Encoding") or "").split(",")
     ]
     for coding in reversed([c for c in codings if c and c != "identity"]):
-        decoded = decode_content(body, coding)
+        decoded = decode_content(body, coding, limit)
         if decoded is None:
             message = f"payload with Content-Encoding {coding} does not decode; kept as stored"
             faults.append(WarcFault(raw.file, raw.offset, message))
             return body
+        if limit is not None and len(decoded) >= limit:
+            message = f"payload with Content-Encoding {coding} inflates past {limit} bytes; cut"
+            faults.append(WarcFault(raw.file, raw.offset, message))
         body = decoded
     return body
 
 
-def decode_content(body: bytes, coding: str) -> bytes | None:
-    """Undo one content-coding; a cut-off stream gives what it holds. None when impossible."""
+def decode_content(body: bytes, coding: str, limit: int | None = None) -> bytes | None:
+    """Undo one content-coding; a cut-off stream gives what it holds. None when impossible.
+
+    With `limit`, at most that many bytes come out (a decompression bomb stops there).
+    """
     if not body:
         return body
     if coding == "br":
-        return _decode_brotli(body)
+        return _decode_brotli(body, limit)
     if coding not in ("gzip", "x-gzip", "deflate"):
         return None
     wbits = 47 if body[:1] in (b"\x1f", b"\x78") else -15  # raw deflate has no header
     try:
-        return zlib.decompressobj(wbits).decompress(body)
+        return zlib.decompressobj(wbits).decompress(body, limit or 0)
     except zlib.error:
         return None
 
 
-def _decode_brotli(body: bytes) -> bytes | None:
+def _decode_brotli(body: bytes, limit: int | None) -> bytes | None:
     try:
         import brotli
     except ImportError:
         return None
     try:
-        return brotli.decompress(body)
+        if limit is None:
+            return brotli.decompress(body)
+        return _brotli_bounded(brotli.Decompressor(), body, limit)
     except brotli.error:
         return None
+
+
+def _brotli_bounded(inflater, body: bytes, limit: int) -> bytes:
+    """Brotli output in steps, stopping once `limit` bytes came out."""
+    out = bytearray(inflater.process(body, output_buffer_limit=min(limit, 1 << 20)))
+    while len(out) < limit and not (inflater.is_finished() or inflater.can_accept_more_data()):
+        out += inflater.process(b"", output_buffer_limit=min(limit - len(out), 1 << 20))
+    return bytes(out[:limit])
