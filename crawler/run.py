@@ -11,6 +11,7 @@ from scrapy.settings import Settings
 from crawler import settings as default_settings
 from redline.config import Config
 
+from .health import failing_sites
 from .spiders.news import NewsSpider
 
 
@@ -32,11 +33,13 @@ def crawl_settings(
         },
         priority="cmdline",
     )
-    # Cron mails whatever a job prints: Scrapy's own chatter goes to the log file if one
-    # is configured, and only warnings reach the terminal otherwise.
+    # Cron mails whatever a job prints, and the contract gives it the summary and one line
+    # per failing site: Scrapy's own log goes to the log file if one is configured, and
+    # nowhere otherwise (errors are still counted, and the count is reported).
     if config.log_file:
         settings.set("LOG_FILE", str(config.log_file), priority="cmdline")
     else:
+        settings.set("LOG_ENABLED", False, priority="cmdline")
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     return settings
 
@@ -49,17 +52,17 @@ def run_pass(config: Config, **options) -> dict:
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)
     process.start()
-    return summarise(crawler.stats.get_stats(), config, time.monotonic() - started)
+    stats = dict(crawler.stats.get_stats())
+    session = getattr(crawler, "_redline_session", None)
+    if session is not None and session.fatal:  # also when closing the last file failed
+        stats.setdefault("redline/fatal", session.fatal)
+    return summarise(stats, config, time.monotonic() - started, sites=options.get("sites", ()))
 
 
-def summarise(stats: dict, config: Config, seconds: float) -> dict:
+def summarise(stats: dict, config: Config, seconds: float, sites=()) -> dict:
     def count(key: str) -> int:
         return int(stats.get(f"redline/{key}", 0))
 
-    failing = sorted(
-        site.name for site in config.sites
-        if count(f"site/{site.name}/error") and not count(f"site/{site.name}/ok")
-    )
     files = stats.get("redline/warc_files") or []
     return {
         "fetched": count("fetched"),
@@ -70,8 +73,20 @@ def summarise(stats: dict, config: Config, seconds: float) -> dict:
         "removed": count("removed"),
         "failed": count("failed"),
         "extraction_failed": count("extraction_failed"),
-        "sites_failing": failing,
+        "sites_failing": failing_sites(stats, [s for s in config.sites
+                                               if not sites or s.name in sites]),
         "warc_files": [str(Path(f)) for f in files],
         "seconds": round(seconds, 3),
         "fatal": stats.get("redline/fatal"),
+        "unexpected_errors": unexpected_errors(stats),
     }
+
+
+def unexpected_errors(stats: dict) -> int:
+    """Errors Scrapy logged that no fetch failure explains: a bug, never a site's fault.
+
+    A request that failed after its retries is logged as an error by the retry
+    middleware; it is counted in `failed` and judged per site instead.
+    """
+    logged = int(stats.get("log_count/ERROR", 0)) + int(stats.get("log_count/CRITICAL", 0))
+    return max(0, logged - int(stats.get("retry/max_reached", 0)))

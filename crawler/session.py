@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
@@ -42,14 +44,38 @@ class CrawlSession:
         deferred_from_coro(crawler.engine.close_spider_async(reason="archive_unwritable"))
 
     def close(self) -> list[str]:
-        closed = self.writer.close()
-        self.db.conn.close()
-        return closed
+        """Close the WARC file and the index; a full disk here stops the pass, quietly.
+
+        After a pass stopped because it could not write, its last file is left `.open`,
+        as a crash would leave it: every record flushed into it is kept, and the next
+        run cuts any torn tail and indexes what the index missed (a record whose row
+        could not be written), which a closed file would never be read again for.
+        """
+        current = self.writer.current_file
+        try:
+            self.writer.close()
+        except OSError as exc:
+            self.fatal = self.fatal or f"cannot write the archive or index: {exc}"
+        finally:
+            self.db.conn.close()
+        if self.fatal and current is not None:
+            _reopen(current)
+        return list(self.writer.closed_files)
 
     def known_article(self, url: str) -> dict | None:
         from archive.index import article_by_url
 
         return article_by_url(self.db, url)
+
+
+def _reopen(open_path: Path) -> None:
+    """Give a closed file back its `.open` name, for the next run's recovery."""
+    closed = open_path.with_name(open_path.name.removesuffix(".open"))
+    try:
+        if closed.exists() and not open_path.exists():
+            os.replace(closed, open_path)
+    except OSError:
+        pass  # then it stays closed: `redline reindex` still finds every record in it
 
 
 def open_writer(config: Config, settings, software: str) -> WarcWriter:

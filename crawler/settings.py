@@ -36,6 +36,9 @@ HTTPERROR_ALLOWED_CODES = [304, 404, 410]
 DEPTH_LIMIT = 2
 
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt fetched once per host, and handed to the spider for its Sitemap: lines
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.NewsRobots": 100,
     "crawler.fetch.FetchBookkeeping": 595,
     "crawler.fetch.SiteRedirects": 605,  # before RedirectMiddleware: hops off the site stop
 }

@@ -47,7 +47,18 @@ def run_crawl(config: Config, *, sites=(), recheck="due", limit=0) -> dict:
     if fatal:
         raise CannotWrite(f"{fatal}. The pass stopped; every record written so far is kept."
                           " Free disk space or fix permissions, then run again.")
+    _report_bugs(summary.pop("unexpected_errors", 0), config)
     return summary
+
+
+def _report_bugs(errors: int, config: Config) -> None:
+    """One line for errors no site explains (a redline bug): cron mails get no tracebacks."""
+    if not errors:
+        return
+    where = (f"the details are in {config.log_file}" if config.log_file
+             else "set log_file in the config to keep the details")
+    print(f"warning: {errors} unexpected error(s) in this pass, probably a bug in redline;"
+          f" {where}", file=sys.stderr)
 
 
 def _recover(db, config: Config) -> None:
@@ -58,6 +69,8 @@ def _recover(db, config: Config) -> None:
         done = recover(db, config, only_abandoned=True)
     except OSError as exc:
         raise CannotWrite(f"cannot repair {exc.filename}: {exc.strerror}") from None
+    except sqlite3.Error as exc:
+        raise CannotWrite(f"cannot index what a killed run left behind: {exc}") from None
     for closed in done.closed:
         print(f"recovered after a crash: {closed}", file=sys.stderr)
     if done.retracked:

@@ -47,20 +47,43 @@ def recover(db, config: Config, *, only_abandoned: bool) -> Recovery:
     closed = tuple(close_open_file(p, config.archive_dir) for p in files)
     orphans = untracked_article_captures(db, config)
     with db.conn:
-        db.conn.executemany("delete from captures where id = ?", [(cid,) for cid, _ in orphans])
-    names = {c.final_file for c in closed if c.final_file} | {name for _, name in orphans}
+        db.conn.executemany("delete from captures where id = ?", [(o.id,) for o in orphans])
+    names = {c.final_file for c in closed if c.final_file} | {o.warc_file for o in orphans}
     paths = [config.archive_dir / n for n in sorted(names) if (config.archive_dir / n).exists()]
     indexed = index_files(db, config, paths) if paths else {"captures": 0, "revisions": 0}
-    return Recovery(closed, len(orphans), indexed["captures"], indexed["revisions"])
+    retracked = tracked_now(db, [o.record_id for o in orphans])
+    return Recovery(closed, retracked, indexed["captures"], indexed["revisions"])
 
 
-def untracked_article_captures(db, config: Config) -> list[tuple[int, str]]:
-    """Article captures archived but never tracked (a kill between the two steps).
+@dataclass(frozen=True)
+class Orphan:
+    id: int
+    record_id: str
+    warc_file: str
 
-    Their rows are dropped so that indexing their records again tracks them.
+
+def untracked_article_captures(db, config: Config) -> list[Orphan]:
+    """Article pages archived but never tracked (a kill or a full disk between the two).
+
+    Only a whole page (a 200 response) at an article URL that no article has is one: a
+    redirect hop, an error page or a `javascript:` redirect at an article URL is archived
+    and rightly never tracked, and indexing its record again would track nothing. Their
+    rows are dropped so that indexing their records again tracks them.
     """
     rows = db.execute(
-        "select c.id, c.url, c.warc_file from captures c left join articles a on a.url = c.url"
-        " where c.verdict is null and c.record_type = 'response' and a.id is null"
+        "select c.id, c.record_id, c.url, c.warc_file from captures c"
+        " left join articles a on a.url = c.url"
+        " where c.verdict is null and c.record_type = 'response' and c.http_status = 200"
+        " and a.id is null"
     ).fetchall()
-    return [(cid, name) for cid, url, name in rows if any(s.is_article(url) for s in config.sites)]
+    return [Orphan(cid, record_id, name) for cid, record_id, url, name in rows
+            if any(s.is_article(url) for s in config.sites)]
+
+
+def tracked_now(db, record_ids: list[str]) -> int:
+    """How many of these captures have a verdict now: the ones recovery really tracked."""
+    found = 0
+    for record_id in record_ids:
+        row = db.execute("select verdict from captures where record_id = ?", [record_id]).fetchone()
+        found += bool(row and row[0] is not None)
+    return found

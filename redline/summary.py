@@ -10,7 +10,6 @@ def describe_summary(s: dict) -> str:
         f" {s['removed']} removed), {s['failed']} failed, {s['extraction_failed']} extraction"
         f" failures, {len(s['warc_files'])} WARC file(s) closed"
     )
-    if s["sites_failing"]:
-        line += (f"\nwarning: every capture failed extraction on {', '.join(s['sites_failing'])}"
-                 " (a redesign, paywall or consent wall?): check their CSS overrides")
+    for failing in s["sites_failing"]:  # one line each, naming the site and the reason
+        line += f"\nwarning: site {failing['site']} is failing: {failing['reason']}"
     return line

@@ -108,5 +108,5 @@ def test_a_paywall_everywhere_is_an_extraction_failure_not_deletions(tmp_path):
             room.edit(slug, paragraphs=["Subscribe to continue reading this article."])
         summary = crawl(config)
     assert summary["extraction_failed"] == 3 and summary["changed"] == 0
-    assert summary["sites_failing"] == ["newsroom"]
+    assert [s["site"] for s in summary["sites_failing"]] == ["newsroom"]
     assert changes(config) == []

@@ -14,6 +14,7 @@ import scrapy
 
 from archive.urls import canonical_article_url
 from crawler.discovery import parse_feed, parse_sitemap, sitemaps_from_robots
+from crawler.health import note_failure, note_found
 from crawler.session import CrawlSession
 from redline.config import Site
 from redline.planner import due_articles
@@ -87,6 +88,7 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning(warning)
             self.crawler.stats.inc_value("redline/discovery_warnings")
         site = self.site_of(response)
+        note_found(self.crawler, site, links)
         for link in links:
             request = self._article_request(site, link)
             if request is not None:
@@ -127,5 +129,6 @@ class NewsSpider(scrapy.Spider):
 
     def failed(self, failure):
         request = failure.request
-        self.logger.warning("could not fetch %s: %s", request.url, failure.getErrorMessage())
+        self.logger.warning("could not fetch %s: %s", request.url,
+                            note_failure(self.crawler, failure))
         self.crawler.stats.inc_value("redline/failed")
