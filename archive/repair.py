@@ -1,9 +1,10 @@
 """Close WARC files a killed crawl left `.open`: keep the complete records, set the torn
 tail aside (never delete it), rename the file to its final name.
 
-The caller holds the writer lock, so no live writer owns the files. A capture record
-(response/revisit) whose request record never made it is part of the tail: the checklist
-wants the pair adjacent, and the crawl indexes a capture only after writing both.
+The caller holds the writer lock, so no live writer owns the files. Nothing a reader can
+parse as a complete record is ever cut: the tail goes only once it is proven incomplete
+(no complete record starts anywhere in it). A capture whose request record never made it
+is kept: the capture is whole, and indexing it loses nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.warc_reader import RawRecord, iter_raw_records
+from archive.warc_reader import RawRecord, first_complete_record, iter_raw_records
 
 TORN_DIR = "torn"
 CAPTURE_TYPES = ("response", "revisit")
@@ -55,6 +56,13 @@ def close_open_file(path: Path, archive_dir: Path) -> Closed:
     raws = list(iter_raw_records(path, []))
     keep, end = complete_prefix(raws)
     size = path.stat().st_size
+    whole = complete_record_after(path, end)
+    if whole is not None:
+        problem = (
+            f"damaged at offset {end}, but a complete record starts at offset {whole}:"
+            " left as it is, so nothing is lost (a person must look at it)"
+        )
+        return Closed(path.name, None, 0, 0, None, problem)
     saved = save_tail(path, end, Path(archive_dir) / TORN_DIR) if end < size else None
     if keep == 0:
         path.unlink()
@@ -74,10 +82,18 @@ def complete_prefix(raws: list[RawRecord]) -> tuple[int, int]:
         if not raw.length:
             break
         owned.append(raw)
-    if owned and owned[-1].field("WARC-Type") in CAPTURE_TYPES:
-        owned.pop()  # its request record is missing
     end = owned[-1].offset + owned[-1].length if owned else 0
     return len(owned), end
+
+
+def complete_record_after(path: Path, end: int) -> int | None:
+    """File offset of a complete record somewhere after `end`, or None: the proof that
+    the tail is torn, not healthy records the reader could not reach."""
+    with path.open("rb") as handle:
+        handle.seek(end)
+        tail = handle.read()
+    found = first_complete_record(tail)
+    return None if found is None else end + found
 
 
 def save_tail(path: Path, start: int, torn_dir: Path) -> str:

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from archive.capture_rules import refers_id, skip_reason
 from archive.warc_lint import lint_warc
-from archive.warc_reader import WarcFault, WarcRecord, clean_uri, iter_records
+from archive.warc_reader import (
+    WarcFault,
+    WarcRecord,
+    clean_uri,
+    inflation_budget,
+    iter_records,
+)
 
 WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
 CAPTURE_TYPES = ("response", "revisit")
@@ -83,6 +89,9 @@ class _Scan:
     revisits: list[tuple[str, WarcRecord]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    writer_active: bool = False  # a crawl holds the lock: its open files are still growing
+    scanned: set[str] = field(default_factory=set)
+    live: set[str] = field(default_factory=set)  # files a running writer holds open
 
 
 def archive_files(archive_dir: Path) -> list[Path]:
@@ -105,15 +114,21 @@ def index_name(path: Path, archive_dir: Path) -> str:
     return str(Path(path).relative_to(archive_dir)).removesuffix(".open")
 
 
-def verify_archive(archive_dir: Path, database: Path | None) -> Report:
-    """Check every WARC under archive_dir, then the index at `database` against them."""
+def verify_archive(
+    archive_dir: Path, database: Path | None, *, writer_active: bool = False
+) -> Report:
+    """Check every WARC under archive_dir, then the index at `database` against them.
+
+    With `writer_active` (a crawl holds the lock), the files it has open are read as far
+    as they are written; what it writes or indexes meanwhile is no fault.
+    """
     archive_dir = Path(archive_dir).resolve()
     files = archive_files(archive_dir)
-    scan = _Scan()
+    scan = _Scan(writer_active=writer_active)
     for path in files:
         scan_file(path, archive_dir, scan)
     for path in files:
-        if path.name.startswith(OURS):
+        if path.name.startswith(OURS) and index_name(path, archive_dir) not in scan.live:
             lint_file(path, archive_dir, scan)
     check_revisits(scan)
     rows = check_index(database, archive_dir, scan)
@@ -124,23 +139,32 @@ def verify_archive(archive_dir: Path, database: Path | None) -> Report:
 
 def scan_file(path: Path, archive_dir: Path, scan: _Scan) -> None:
     name = index_name(path, archive_dir)
+    ours = path.name.startswith(OURS)
+    if not path.exists() and (archive_dir / name).exists():
+        path = archive_dir / name  # closed by the writer since the listing
+    live = scan.writer_active and ours and path.name.endswith(".open")
+    if live:
+        scan.live.add(name)
+    scan.scanned.add(name)
     faults: list[WarcFault] = []
-    for record in iter_records(path, faults):
+    budget = None if ours else inflation_budget(path)  # other tools' files are untrusted
+    for record in iter_records(path, faults, max_inflated_bytes=budget):
         scan.records += 1
         note_record(record, name, scan)
-    ours = path.name.startswith(OURS)
     for fault in faults:
         problem = Problem(fault_kind(fault.message), name, fault.offset, None, fault.message)
-        soft = not ours and any(s in fault.message for s in SOFT_FAULTS)
+        soft = live or (not ours and any(s in fault.message for s in SOFT_FAULTS))
         (scan.notes if soft else scan.problems).append(problem)
     if path.name.endswith(".open") and ours:
-        scan.problems.append(
+        (scan.notes if live else scan.problems).append(
             Problem(
                 "open",
                 name + ".open",
                 None,
                 None,
-                "still open: a crawl is writing it or"
+                "being written by the running crawl"
+                if live
+                else "still open: a crawl is writing it or"
                 " crashed; `redline verify --repair` closes it when no crawl runs",
             )
         )
@@ -247,14 +271,19 @@ def check_index(database: Path | None, archive_dir: Path, scan: _Scan) -> int:
     for record_id, warc_file, offset in rows:
         indexed.add(record_id)
         problem = row_problem(record_id, warc_file, offset, archive_dir, scan)
-        if problem:
+        if problem and not _written_since(warc_file, scan):
             scan.problems.append(Problem("index", warc_file, offset, record_id, problem))
     for record_id, (name, offset, warc_type) in scan.captures.items():
-        if record_id not in indexed:
+        if record_id not in indexed and name not in scan.live:
             scan.problems.append(
                 Problem("index", name, offset, record_id, f"{warc_type} record is not indexed")
             )
     return len(rows)
+
+
+def _written_since(warc_file: str, scan: _Scan) -> bool:
+    """A row the running writer may have added after its file was read (or created)."""
+    return warc_file in scan.live or (scan.writer_active and warc_file not in scan.scanned)
 
 
 def read_capture_rows(database: Path) -> list[tuple[str, str, int]]:

@@ -7,6 +7,7 @@ or garbage tail ends the file.
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from collections.abc import Iterator
@@ -732,3 +733,31 @@ def _brotli_bounded(inflater, body: bytes, limit: int) -> bytes:
     while len(out) < limit and not (inflater.is_finished() or inflater.can_accept_more_data()):
         out += inflater.process(b"", output_buffer_limit=min(limit - len(out), 1 << 20))
     return bytes(out[:limit])
+
+
+def first_complete_record(data: bytes, *, limit: int = 10_000) -> int | None:
+    """Where in `data` (bytes cut from a WARC file) a complete record starts, if anywhere.
+
+    Tries every place a gzip member or a WARC record could begin (at most `limit` of
+    them); a record counts when it parses whole and, gzipped, owns whole members.
+    Recovery asks this before it cuts a tail: only a provably incomplete tail is cut.
+    """
+    starts = sorted(_occurrences(data, GZIP_MAGIC, limit) | _occurrences(data, b"WARC/", limit))
+    for start in starts[:limit]:
+        faults: list[WarcFault] = []
+        handle = io.BytesIO(data)
+        handle.seek(start)
+        source = open_source(handle, "tail", faults, max_inflated=100 * len(data) + (1 << 20))
+        raw = _next_raw(source, _ScanState())
+        whole = raw is not None and (raw.length > 0 or not isinstance(source, _GzipSource))
+        if whole and raw.offset == start:
+            return start
+    return None
+
+
+def _occurrences(data: bytes, needle: bytes, limit: int) -> set[int]:
+    found, at = set(), data.find(needle)
+    while at >= 0 and len(found) < limit:
+        found.add(at)
+        at = data.find(needle, at + 1)
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -103,11 +103,10 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
 
     config = _load_config(ctx)
     repaired = _repair(config) if repair else None
-    report = _verify(config)
-    if lock_held(config.database):  # a crawl is writing: its open file is no fault
-        writing = tuple(p for p in report.problems if p.kind == "open")
-        report = replace(report, problems=tuple(p for p in report.problems if p not in writing),
-                         notes=report.notes + writing)
+    writing = lock_held(config.database)
+    report = _verify(config, writing)
+    if not writing and lock_held(config.database):  # a crawl started meanwhile: read again
+        report = _verify(config, True)
     if as_json:
         data = report.to_dict()
         if repaired is not None:
@@ -119,11 +118,12 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
         ctx.exit(1)
 
 
-def _verify(config):
+def _verify(config, writer_active: bool):
+    """The report; with a crawl running, what it writes meanwhile is no fault."""
     from archive.verify import IndexUnreadable, verify_archive
 
     try:
-        return verify_archive(config.archive_dir, config.database)
+        return verify_archive(config.archive_dir, config.database, writer_active=writer_active)
     except IndexUnreadable as exc:
         raise RedlineError(str(exc)) from None
 

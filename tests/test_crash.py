@@ -37,7 +37,7 @@ def exchange(n: int) -> HttpExchange:
     )
 
 
-def test_closing_an_open_file_keeps_whole_captures_and_saves_the_torn_tail(tmp_path):
+def test_closing_an_open_file_keeps_every_whole_record_and_saves_the_torn_tail(tmp_path):
     with WarcWriter(tmp_path) as writer:
         writer.write_exchange(exchange(1))
         writer.write_exchange(exchange(2))
@@ -51,11 +51,31 @@ def test_closing_an_open_file_keeps_whole_captures_and_saves_the_torn_tail(tmp_p
     open_file.write_bytes(whole + lone + half)
     good.unlink()
     closed = close_open_file(open_file, tmp_path)
-    assert (closed.final_file, closed.records_kept) == (good.name, len(records))
-    assert good.read_bytes() == whole and not open_file.exists()
-    assert closed.tail_saved_as == f"torn/{open_file.name}.{len(whole)}.tail"
-    assert (tmp_path / closed.tail_saved_as).read_bytes() == lone + half
-    assert closed.tail_bytes == len(lone + half)
+    # The response whose request a kill prevented is whole: kept, never cut.
+    assert (closed.final_file, closed.records_kept) == (good.name, len(records) + 1)
+    assert good.read_bytes() == whole + lone and not open_file.exists()
+    assert closed.tail_saved_as == f"torn/{open_file.name}.{len(whole + lone)}.tail"
+    assert (tmp_path / closed.tail_saved_as).read_bytes() == half
+    assert closed.tail_bytes == len(half)
+
+
+def test_a_damaged_file_with_whole_records_after_the_damage_is_left_alone(tmp_path):
+    """Recovery cuts only a tail proven incomplete: garbage followed by healthy records
+    is for a person to look at, and every byte stays where it was."""
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(exchange(1))
+        writer.write_exchange(exchange(2))
+    (good,) = tmp_path.glob("*.warc.gz")
+    whole = good.read_bytes()
+    records = list(iter_records(good, []))
+    cut = records[2].offset
+    damaged = whole[:cut] + b"\x1f\x8b\x08\x00garbage" + whole[cut:]
+    open_file = good.with_name(good.name + ".open")
+    open_file.write_bytes(damaged)
+    good.unlink()
+    closed = close_open_file(open_file, tmp_path)
+    assert closed.problem and "complete record starts at offset" in closed.problem
+    assert open_file.read_bytes() == damaged and not (tmp_path / "torn").exists()
 
 
 def test_an_open_file_with_nothing_complete_is_set_aside_whole(tmp_path):
