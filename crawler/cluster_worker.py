@@ -41,7 +41,7 @@ def worker_id(config: Config) -> str:
 def worker_settings(config: Config, *, exit_when_idle: bool = False) -> Settings:
     cluster = config.cluster
     assert cluster is not None, "the caller checks [cluster] is configured"
-    settings = crawl_settings(config, track=False)
+    settings = crawl_settings(config, track=False, quiet=False)
     extensions = dict(default_settings.EXTENSIONS)
     extensions.update({"crawler.capture.WarcCapture": None,
                        "crawler.cluster_worker.WorkerCapture": 100,

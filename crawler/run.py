@@ -16,7 +16,7 @@ from .spiders.news import NewsSpider
 
 
 def crawl_settings(
-    config: Config, *, sites=(), recheck="due", limit=0, track=True, progress=False
+    config: Config, *, sites=(), recheck="due", limit=0, track=True, progress=False, quiet=True
 ) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
@@ -35,11 +35,12 @@ def crawl_settings(
     )
     # Cron mails whatever a job prints, and the contract gives it the summary and one line
     # per failing site: Scrapy's own log goes to the log file if one is configured, and
-    # nowhere otherwise (errors are still counted, and the count is reported).
+    # nowhere otherwise (errors are still counted, and the count is reported). A worker
+    # daemon (quiet=False) keeps its warnings on stderr, for its service manager's journal.
     if config.log_file:
         settings.set("LOG_FILE", str(config.log_file), priority="cmdline")
     else:
-        settings.set("LOG_ENABLED", False, priority="cmdline")
+        settings.set("LOG_ENABLED", not quiet, priority="cmdline")
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     return settings
 
