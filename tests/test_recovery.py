@@ -31,9 +31,9 @@ def test_redirects_to_javascript_or_file_are_never_recovered_again(tmp_path):
         config = write_config(tmp_path, room.base_url)
         runs = [redline(config, "crawl")]
         before = capture_ids(tmp_path / "redline.db")
-        runs += [redline(config, "crawl"), redline(config, "crawl")]
+        runs.append(redline(config, "crawl"))
         after = capture_ids(tmp_path / "redline.db")
-    assert [r.returncode for r in runs] == [0, 0, 0], runs[-1].stderr
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert "2 new articles" in runs[0].stdout
     assert all("recovered after a crash" not in r.stderr for r in runs), runs[-1].stderr
     assert before == after[: len(before)], "no capture row is dropped and indexed again"

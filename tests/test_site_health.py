@@ -12,7 +12,8 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ParseError, ResponseFailed
 
 from crawler.health import failing_sites, reason
-from redline.config import Site
+from crawler.run import summarise, unexpected_errors
+from redline.config import Site, load_config
 
 
 def scrapy_error(twisted_error: Exception) -> Exception:
@@ -77,3 +78,21 @@ def test_the_sites_failing_rule():
         {"site": "paywalled", "reason": "2 of 4 captures failed extraction (a redesign, paywall"
                                         " or consent wall?): check its CSS overrides"},
     ], "one failed source of several, or under three captures, is no failing site"
+
+
+def test_only_the_sites_a_pass_crawled_are_judged(tmp_path):
+    path = tmp_path / "redline.toml"
+    path.write_text("".join(
+        f'[[sites]]\nname = "{n}"\nfeeds = ["https://{n}.test/rss"]\n' for n in ("a", "b")
+    ))  # fmt: skip
+    stats = {f"redline/site/{n}/sources_failed": 1 for n in ("a", "b")}
+    summary = summarise(stats, load_config(path), 1.0, sites=("b",))
+    assert [s["site"] for s in summary["sites_failing"]] == ["b"]
+    assert [s["site"] for s in summarise(stats, load_config(path), 1.0)["sites_failing"]] == [
+        "a", "b"]
+
+
+def test_errors_that_no_failed_fetch_explains_are_counted_as_unexpected():
+    assert unexpected_errors({"log_count/ERROR": 3, "retry/max_reached": 3}) == 0
+    assert unexpected_errors({"log_count/ERROR": 4, "retry/max_reached": 3}) == 1
+    assert unexpected_errors({"log_count/CRITICAL": 1}) == 1
