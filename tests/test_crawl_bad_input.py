@@ -122,6 +122,7 @@ def _full_then_recovered(tmp_path, fill, make_room, articles=12, big_pages=False
         after = _crawl_run(config)
     assert after.returncode == 0, after.stderr
     assert "Traceback" not in after.stderr
+    assert "recovered after a crash" in after.stderr, "the stopped pass's last file is healed"
     assert flushed <= _indexed_ids(tmp_path / "redline.db"), "every flushed capture is indexed"
     assert _articles(tmp_path / "redline.db") == articles, "and every article tracked"
 
