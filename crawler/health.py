@@ -17,12 +17,20 @@ from twisted.web._newclient import ParseError, ResponseFailed
 SOURCE_CALLBACKS = ("parse_feed", "parse_sitemap", "parse_page")
 
 
-def note_found(crawler, site, links) -> None:
-    """A discovery source answered with these links (article URLs among them or not)."""
+def note_found(crawler, site, links, response=None) -> None:
+    """A discovery source answered with these links (article URLs among them or not).
+
+    An error page (a feed that is gone answers 404, which the spider reads anyway) is a
+    failed source, named with its status.
+    """
     from archive.urls import canonical_article_url
 
     found = sum(1 for link in links if site.is_article(canonical_article_url(link)))
-    crawler.stats.inc_value(f"redline/site/{site.name}/sources_ok")
+    status = getattr(response, "status", 200)
+    if status >= 400:
+        _source_failed(crawler.stats, site.name, f"{response.url}: HTTP {status}")
+    else:
+        crawler.stats.inc_value(f"redline/site/{site.name}/sources_ok")
     crawler.stats.inc_value(f"redline/site/{site.name}/found", found)
 
 
@@ -33,11 +41,14 @@ def note_failure(crawler, failure) -> str:
     callback = getattr(request.callback, "__name__", "")
     site = request.meta.get("site")
     if site and callback in SOURCE_CALLBACKS:
-        stats = crawler.stats
-        stats.inc_value(f"redline/site/{site}/sources_failed")
-        if not stats.get_value(f"redline/site/{site}/source_error"):
-            stats.set_value(f"redline/site/{site}/source_error", f"{request.url}: {why}")
+        _source_failed(crawler.stats, site, f"{request.url}: {why}")
     return why
+
+
+def _source_failed(stats, site: str, what: str) -> None:
+    stats.inc_value(f"redline/site/{site}/sources_failed")
+    if not stats.get_value(f"redline/site/{site}/source_error"):
+        stats.set_value(f"redline/site/{site}/source_error", what)  # the first one is named
 
 
 def reason(exc: BaseException) -> str:

@@ -79,6 +79,12 @@ def test_scrapy_crawl_news_works_from_the_repository_root(tmp_path, room):
     assert (tmp_path / "redline.db").exists()
 
 
+MOVED = """
+[[sites]]
+name = "moved"
+feeds = ["{base}/old-feed.xml"]
+article_pattern = "^{base}/\\\\d{{4}}/"
+"""
 HOSTILE = """
 [[sites]]
 name = "hostile"
@@ -93,9 +99,11 @@ WARNING = re.compile(r"^warning: site (\w+) is failing: every feed, sitemap and 
 
 def test_unreachable_and_hostile_sites_are_a_line_each_never_a_traceback(tmp_path, room,
                                                                          closed_port):
-    """Refused, no such host, resets, garbage status lines, endless redirects, huge headers."""
+    """Refused, no such host, resets, garbage status lines, endless redirects, huge headers,
+    and a feed that is gone (404)."""
     with HostileServer("127.0.0.2") as a, HostileServer("127.0.0.3") as b:
-        extra = UNREACHABLE.format(closed=closed_port) + HOSTILE.format(a=a, b=b)
+        extra = (UNREACHABLE.format(closed=closed_port) + HOSTILE.format(a=a, b=b)
+                 + MOVED.format(base=room.base_url))
         config = write_config(tmp_path, room.base_url, extra=extra)
         result = redline(config, "crawl")
     assert result.returncode == 0, result.stderr
@@ -108,4 +116,5 @@ def test_unreachable_and_hostile_sites_are_a_line_each_never_a_traceback(tmp_pat
     assert by_site["refused"] == (f"http://127.0.0.1:{closed_port}/rss.xml", "connection refused")
     assert by_site["nowhere"] == ("http://news.invalid/rss.xml", "host name not found (DNS)")
     assert by_site["hostile"][0].startswith(("http://127.0.0.2:", "http://127.0.0.3:"))
-    assert len(warnings) == 3, "one line per failing site, nothing else"
+    assert by_site["moved"] == (f"{room.base_url}/old-feed.xml", "HTTP 404")
+    assert len(warnings) == 4, "one line per failing site, nothing else"

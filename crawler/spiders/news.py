@@ -88,7 +88,7 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning(warning)
             self.crawler.stats.inc_value("redline/discovery_warnings")
         site = self.site_of(response)
-        note_found(self.crawler, site, links)
+        note_found(self.crawler, site, links, response)
         for link in links:
             request = self._article_request(site, link)
             if request is not None:
