@@ -23,6 +23,8 @@ from archive.digest import sha1_base32
 from archive.index import CaptureRow
 from archive.warc_writer import HttpExchange, RevisitOf
 
+from redline.capture_rules import REDIRECTS, ArticleCaptures
+
 from .session import CrawlSession
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ class WarcCapture:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.session = CrawlSession.of(crawler)
+        self.track = crawler.settings.getbool("REDLINE_TRACK", True)
         self.max_page_bytes = self.session.config.max_page_bytes
         self.received: dict[int, int] = {}
 
@@ -71,6 +74,16 @@ class WarcCapture:
         with db.conn:
             capture_id = index.insert_capture(db, row)
         request.meta.setdefault("redline_captures", []).append((capture_id, row))
+        if self.track and "recheck" in request.meta and row.http_status in REDIRECTS:
+            self._hop(request, capture_id, row)
+
+    def _hop(self, request, capture_id: int, row: CaptureRow) -> None:
+        """An article fetch's redirect is tracked as archived, as reindex replays it: the
+        URL's own recheck, fetched alongside, then finds the move (capture_rules)."""
+        site = self.session.config.site(request.meta["site"])
+        outcome = article_captures(self.session).feed(capture_id, row, site, no_payload)
+        if outcome is not None:  # gone, or walled off: counted with the article's item
+            request.meta.setdefault("redline_outcomes", []).append(outcome)
 
     def write(self, exchange: HttpExchange, revisit: RevisitOf | None, response) -> CaptureRow:
         """Write the records of one fetch; the capture row describing where they went."""
@@ -95,6 +108,18 @@ class WarcCapture:
     def spider_closed(self, spider=None, reason=None) -> None:
         closed = self.session.close()
         self.crawler.stats.set_value("redline/warc_files", closed)
+
+
+def article_captures(session: CrawlSession) -> ArticleCaptures:
+    """The pass's one ArticleCaptures, shared by this extension and the pipeline."""
+    captures = getattr(session, "article_captures", None)
+    if captures is None:
+        captures = session.article_captures = ArticleCaptures(session.db, session.tracker)
+    return captures
+
+
+def no_payload():
+    return None, False  # a redirect hop has no page to extract
 
 
 def exchange_of(request, response, max_page_bytes: int) -> HttpExchange:

@@ -9,9 +9,9 @@ import sqlite3
 from scrapy.crawler import Crawler
 
 from diffing.extract import ExtractionError, Selectors, extract_article
-from redline.capture_rules import ArticleCaptures
+from redline.capture_rules import REDIRECTS
 
-from .capture import header_pairs
+from .capture import article_captures, header_pairs
 from .session import CrawlSession
 
 logger = logging.getLogger(__name__)
@@ -25,9 +25,6 @@ class TrackPipeline:
         self.stats = crawler.stats
         self.track = crawler.settings.getbool("REDLINE_TRACK", True)
         self.session = CrawlSession.of(crawler)
-        # A worker has no index: it only extracts (WorkerPipeline), ingest does the rest.
-        db, tracker = self.session.db, self.session.tracker
-        self.captures = ArticleCaptures(db, tracker) if tracker is not None else None
         self.new_this_pass: set[int] = set()
 
     @classmethod
@@ -57,10 +54,12 @@ class TrackPipeline:
         response, site, captures = self._article_page(item)
         if not captures or not self.track:
             return
-        *hops, (final_id, final) = captures
-        for capture_id, capture in hops:  # redirects followed on the site's hosts
-            self._counted(self.captures.feed(capture_id, capture, site, _no_payload), site)
-        outcome = self.captures.feed(
+        for outcome in response.meta.get("redline_outcomes", ()):  # of redirects, as archived
+            self._counted(outcome, site)
+        final_id, final = captures[-1]
+        if final.http_status in REDIRECTS:
+            return  # not followed (off the site): tracked as archived, by WarcCapture
+        outcome = article_captures(self.session).feed(
             final_id, final, site, lambda: self._article(response, final, site),
             headers=header_pairs(response.headers),
         )  # fmt: skip
@@ -112,9 +111,5 @@ class TrackPipeline:
         if verdict in key:
             self.stats.inc_value(f"redline/{key[verdict]}")
         self.stats.inc_value(f"redline/site/{site}/{'error' if verdict == 'error' else 'ok'}")
-
-
-def _no_payload():
-    return None, False  # a redirect hop has no page to extract
 
 

@@ -1,9 +1,9 @@
 """What one capture means for its article: the one rule set of the crawl and of reindex.
 
-The live crawl feeds the captures of each article fetch (its redirect hops, then the
-final response) to `ArticleCaptures.feed` as the pipeline meets them; `reindex` and
-`ingest` feed every capture of the archive, in the order it was archived. Both go
-through the same code below, so both build the same index.
+The live crawl feeds each redirect hop of an article fetch to `ArticleCaptures.feed` as
+it is archived, and the final response when the pipeline gets it; `reindex` and `ingest`
+feed every capture of the archive, in the order it was archived. Both go through the
+same code below, so both build the same index.
 
 A capture is one of:
 - a redirect hop (301/302/303/307/308 with a Location elsewhere): to an article of the
@@ -88,7 +88,8 @@ class ArticleCaptures:
     def __init__(self, db, tracker: Tracker):
         self.db = db
         self.tracker = tracker
-        self.moves: dict[str, str] = {}  # redirect target -> URL the article had before
+        # redirect target -> (the URL the article had before, the redirect's capture id)
+        self.moves: dict[str, tuple[str, int]] = {}
 
     def concerns(self, site: Site | None, capture: CaptureRow, html: bool) -> bool:
         """Whether a capture is of an article page (tracked, a redirect's target, or one
@@ -119,9 +120,9 @@ class ArticleCaptures:
         return outcome
 
     def _hop(self, capture_id, capture, site, hop: Hop) -> Outcome | None:
-        origin = self.moves.pop(capture.url, capture.url)
+        origin = self._moved_from(capture_id, capture.url) or capture.url
         if hop.kind == "moved":
-            self.moves[hop.target] = origin
+            self.moves[hop.target] = (origin, capture_id)
             known = index.article_by_url(self.db, origin)
             index.set_capture_verdict(self.db, capture_id, known and known["id"], "moved")
             return None
@@ -134,6 +135,16 @@ class ArticleCaptures:
     def _track(self, capture_id, capture, site, article, *, failed=False) -> Outcome:
         return self.tracker.track(
             capture_id, capture, article, site=site.name if site else None,
-            ignore=site.ignore if site else (), moved_from=self.moves.pop(capture.url, None),
-            failed=failed,
+            ignore=site.ignore if site else (),
+            moved_from=self._moved_from(capture_id, capture.url), failed=failed,
         )  # fmt: skip
+
+    def _moved_from(self, capture_id: int, url: str) -> str | None:
+        """Where the article at `url` was, if a redirect archived before this capture led
+        here. By archive order (capture ids), not by when the crawl's pipeline gets to a
+        capture: a page archived just before the redirect is not the redirect's target."""
+        origin, hop_id = self.moves.get(url, (None, 0))
+        if origin is None or capture_id < hop_id:
+            return None
+        del self.moves[url]
+        return origin

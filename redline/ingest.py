@@ -11,33 +11,36 @@ different record are faults, and decompression is bounded.
 
 from __future__ import annotations
 
+import heapq
 import json
+import re
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from inspect import signature
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from archive import index
 from archive.capture_rules import capture_date, skip_reason
 from archive.index import CaptureRow
-from archive.urls import canonical_article_url
 from archive.warc_reader import WarcFault, WarcRecord, iter_records
 from diffing.article import Article
 from diffing.extract import ExtractionError, Selectors
 
+from .capture_rules import ArticleCaptures
 from .config import Config, Site
 from .extractions import Extractions, activate, deactivate, from_refers_id
 from .extractions import extract as _extract
 from .imports import INFLATE_RATIO, WARC_SUFFIXES, archive_files, import_inputs
 from .lock import writer_lock
-from .tracker import GONE, Tracker
+from .tracker import Tracker
 
 __all__ = ["WARC_SUFFIXES", "ingest_files", "index_files", "reindex_archive", "warc_files"]
 # Room for a record's WARC and HTTP headers around a page of max_page_bytes.
 _HEADER_ROOM = 1 << 20
+_OUR_FILE = re.compile(r"^(?P<prefix>.+)-\d{20}-\d{5}-(?P<writer>.+)\.warc(\.gz)?(\.open)?$")
 
 
 @dataclass
@@ -178,49 +181,57 @@ def index_files(db, config: Config, paths: list[Path], *, extractions: Extractio
 
 
 def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:
-    tracker = Tracker(db, config.intervals)
-    moves: dict[str, str] = {}
+    """Each capture through the crawl's own rules (capture_rules), in archive order."""
+    captures = ArticleCaptures(db, Tracker(db, config.intervals))
     revisions = changes = late = 0
-    for item in pending:
+    for item in _archive_order(pending):
         row, record = item.row, item.record
-        site = _site_for(config, row.url)
-        data = articles.get(row.record_id)
         known = index.article_by_url(db, row.url)
-        tracked = known is not None
         late += bool(known and (known["last_checked"] or "") > row.fetched_at)
         capture_id = db.execute("select id from captures where record_id = ?",
                                 [row.record_id]).fetchone()[0]
-        if row.http_status and 300 <= row.http_status < 400 and tracked:
-            target = canonical_article_url(urljoin(row.url, row.location or ""))
-            if site and site.is_article(target):
-                moves[target] = row.url
-                continue
-            row = replace(row, http_status=410)
-        article, candidate = _article_for(row, record, data, site, tracked or row.url in moves)
-        if not candidate:
-            continue
-        outcome = tracker.track(capture_id, row, article, site=site.name if site else None,
-                                ignore=site.ignore if site else (), moved_from=moves.pop(row.url, None))
-        revisions += outcome.revision is not None
-        changes += outcome.change_id is not None
+        site = _site_for(config, row.url)
+        extract = _extractor(row, record, articles.get(row.record_id), site)
+        outcome = captures.feed(capture_id, row, site, extract, headers=record.http_headers,
+                                html=_is_html(record))
+        revisions += bool(outcome and outcome.revision is not None)
+        changes += bool(outcome and outcome.change_id is not None)
     return {"revisions": revisions, "changes": changes, "late": late}
 
 
-def _article_for(row, record, data, site: Site | None, tracked: bool):
-    """(article or None, whether this capture concerns an article at all)."""
-    if data is not None:
-        return (Article.from_dict(data["article"]) if "article" in data else None), True
-    if row.record_type == "revisit" or row.http_status in (304, *GONE):
-        return None, tracked
-    if row.http_status != 200 or not _is_html(record):
-        return None, False
-    if site is not None and not (site.is_article(row.url) or tracked):
-        return None, False
-    selectors = Selectors(site.headline, site.byline, site.body) if site else None
-    try:
-        return _extract(row, record, selectors), True
-    except ExtractionError:
-        return None, False
+def _archive_order(pending: list[_Pending]) -> list[_Pending]:
+    """The order the crawl tracked its captures in: each writer's records as it wrote them
+    (its files by name), the streams of writers that ran at once (cluster workers, a late
+    file) merged by capture time."""
+    streams: dict[str, list[_Pending]] = {}
+    for item in sorted(pending, key=lambda p: (p.row.warc_file, p.row.warc_offset, p.order)):
+        streams.setdefault(_writer_of(item.row.warc_file), []).append(item)
+    return list(heapq.merge(*streams.values(), key=lambda p: p.row.fetched_at))
+
+
+def _writer_of(name: str) -> str:
+    """`redline-<stamp>-<serial>-<host>-<pid>.warc.gz` -> its writer; another tool's
+    file is a stream of its own."""
+    match = _OUR_FILE.match(Path(name).name)
+    return f"{match['prefix']} {match['writer']}" if match else name
+
+
+def _extractor(row, record, data, site: Site | None):
+    """What the capture's payload gives (capture_rules.Extract), computed only if asked."""
+    def extract():
+        if data is not None:  # our metadata record: the crawl's own extraction
+            return (Article.from_dict(data["article"]), False) if "article" in data else (None, True)
+        if row.record_type == "revisit" or row.http_status != 200:
+            return None, False  # the payload already seen
+        if not _is_html(record):
+            return None, True
+        selectors = Selectors(site.headline, site.byline, site.body) if site else None
+        try:
+            return _extract(row, record, selectors), False
+        except ExtractionError:
+            return None, True
+
+    return extract
 
 
 def _read_file(db, config: Config, path: Path, name: str, faults, articles: dict, pending: list,
