@@ -95,3 +95,15 @@ def _row_difference(key, left: tuple | None, right: tuple | None) -> str:
 def _short(value) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def articles_without_revision(db_path: Path) -> list[str]:
+    """Articles with no revision: on a site whose pages all extract, a capture the crawl
+    indexed but never tracked (killed mid-tracking, and not healed)."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return [url for (url,) in db.execute(
+            "select url from articles a where not exists"
+            " (select 1 from revisions r where r.article_id = a.id)")]  # fmt: skip
+    finally:
+        db.close()

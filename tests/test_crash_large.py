@@ -28,6 +28,7 @@ from archive.warc_writer import HttpExchange, WarcWriter, build_record, gzip_mem
 from bench.crawl import CONFIG  # the bulk site, as the benchmarks and the soak crawl it
 from redline.newsroom import Newsroom
 from tests.crawling import redline
+from tests.index_tables import articles_without_revision
 from tests.warc_members import CAPTURE_TYPES, CHUNK, complete_records, healing_problems, our_records
 
 SEED = 20261202
@@ -133,6 +134,7 @@ def test_large_crawls_killed_mid_file_keep_every_complete_record(tmp_path):
     final = redline(config, "verify")
     assert final.returncode == 0, final.stdout[-3000:]
     assert sorted(indexed_captures(tmp_path / "redline.db")) == sorted(archived_captures(archive))
+    assert articles_without_revision(tmp_path / "redline.db") == [], "a kill mid-tracking, unhealed"
     assert_power_cuts_heal(tmp_path / "cuts", {**killed, **killed_again}, rng)
 
 

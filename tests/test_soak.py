@@ -27,7 +27,12 @@ import pytest
 from bench.crawl import CONFIG  # the bulk site, as the benchmarks crawl it
 from redline.newsroom import Newsroom
 from tests.crawling import redline
-from tests.index_tables import dump_tables, fts_problems, table_differences
+from tests.index_tables import (
+    articles_without_revision,
+    dump_tables,
+    fts_problems,
+    table_differences,
+)
 from tests.warc_members import complete_records, healing_problems, our_records
 
 PAGES = int(os.environ.get("REDLINE_SOAK_PAGES", 20_000))
@@ -176,6 +181,7 @@ def test_soak(tmp_path):
     read_problems, records = file_problems(archive)
     healed_problems, torn_bytes, lone = healing_report(archive, run["originals"])
     problems += read_problems + healed_problems + fts_problems(db)
+    problems += [f"{url}: captured, never tracked" for url in articles_without_revision(db)]
     crawled = dump_tables(db)
     reindexed, reindex_s = rebuilt_index(tmp_path, config, "reindexed", "reindex")
     ingested, ingest_s = rebuilt_index(tmp_path, config, "ingested", "ingest", "FILES")
