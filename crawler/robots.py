@@ -49,7 +49,8 @@ class NewsRobots(RobotsTxtMiddleware):
         return answer.replace(request=request)
 
     async def robot_parser(self, request: Request):
-        """Scrapy's, with a one-line warning instead of an error with a traceback."""
+        """Scrapy's, with a one-line warning instead of an error with a traceback, and
+        the same rules for every request that waited for them."""
         netloc = urlparse_cached(request).netloc
         if netloc not in self._parsers:
             self._parsers[netloc] = Deferred()
@@ -67,7 +68,11 @@ class NewsRobots(RobotsTxtMiddleware):
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]
         if isinstance(parser, Deferred):
-            return await maybe_deferred_to_future(parser)
+            # Read the parser from the table once it is there: a Deferred hands its result
+            # to the first waiter only (asFuture's callback returns None to the next one),
+            # which let every other request that waited for robots.txt through unchecked.
+            await maybe_deferred_to_future(parser)
+            parser = self._parsers.get(netloc)
         return parser
 
     def _expire(self, netloc: str) -> None:
