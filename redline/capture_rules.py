@@ -116,7 +116,8 @@ class ArticleCaptures:
         article, failed = extract()
         outcome = self._track(capture_id, capture, site, article, failed=failed)
         if outcome.article_id and capture.http_status == 200:
-            index.update_row(self.db, "articles", outcome.article_id, validators(headers))
+            with self.db.conn:
+                index.update_row(self.db, "articles", outcome.article_id, validators(headers))
         return outcome
 
     def _hop(self, capture_id, capture, site, hop: Hop) -> Outcome | None:
@@ -124,7 +125,8 @@ class ArticleCaptures:
         if hop.kind == "moved":
             self.moves[hop.target] = (origin, capture_id)
             known = index.article_by_url(self.db, origin)
-            index.set_capture_verdict(self.db, capture_id, known and known["id"], "moved")
+            with self.db.conn:  # the hop's own verdict; the move waits for its target
+                index.set_capture_verdict(self.db, capture_id, known and known["id"], "moved")
             return None
         # The article the redirect chain started from is the one gone or walled off.
         at_origin = replace(capture, url=origin)

@@ -28,7 +28,9 @@ GONE = (404, 410)
 
 @dataclass(frozen=True)
 class Outcome:
-    verdict: str  # new | changed | unchanged | error | removed | restored | skipped
+    # new | changed | unchanged | error | removed | restored | skipped (and, set by
+    # capture_rules on a redirect hop to the article's new URL, moved)
+    verdict: str
     article_id: int | None = None
     revision: int | None = None
     change_id: int | None = None
