@@ -38,6 +38,15 @@ def test_reindex_and_ingest_rebuild_every_table_of_the_crawl(tmp_path, seed, art
     assert differences(crawled, ingested(config, tmp_path / "fresh")) == {}, log
 
 
+@pytest.mark.soak
+def test_a_few_hundred_articles_rebuild_the_same(tmp_path):
+    """Several minutes on 2 cores: `pytest -m soak tests/test_reindex_equivalence.py`."""
+    config, _, log = play_crawls(tmp_path / "crawl", articles=300, rounds=6, seed=7, noise=True)
+    crawled = tables(config.parent / "redline.db")
+    assert differences(crawled, reindexed(config)) == {}, log
+    assert differences(crawled, ingested(config, tmp_path / "fresh")) == {}, log
+
+
 def test_a_page_that_fails_extraction_is_an_error_never_unchanged(tmp_path):
     with Stage(articles=3, seed=3, noise=True) as room:
         config = write_config(tmp_path, room.base_url)
