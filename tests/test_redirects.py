@@ -7,6 +7,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+import pytest
+
+from archive.index import CaptureRow
+from redline.capture_rules import hop_of
+from redline.config import Site
 from redline.newsroom.model import html_reply
 from tests.crawling import changes, crawl, redline, write_config
 from tests.equivalence import Stage, tables
@@ -89,3 +94,30 @@ def test_redirects_off_the_site_are_errors_never_followed_nor_removals(tmp_path)
     before = tables(config.parent / "redline.db")
     reindex(config)
     assert tables(config.parent / "redline.db") == before
+
+
+SITE = Site(name="news", feeds=("https://news.example/rss.xml",), article_pattern=r"/\d{4}/\d{2}/")
+
+
+def hop(status: int, location: str | None, url: str = "https://news.example/2026/11/story"):
+    row = CaptureRow(record_id="<urn:x>", record_type="response", url=url, warc_file="f",
+                     warc_offset=0, warc_length=0, http_status=status, payload_digest=None,
+                     refers_to=None, fetched_at="2026-11-28T09:00:00.000000Z", location=location)
+    found = hop_of(SITE, row)
+    return found and (found.kind, found.target)
+
+
+@pytest.mark.parametrize("status, location, expected", [
+    (304, None, None),  # not modified: never a move
+    (301, None, None),  # a redirect without Location
+    (301, "/2026/11/story?utm_source=rss#top", None),  # back to the very same article
+    (304, "/2026/11/other", None),  # a 304 with a stray Location is still no redirect
+    (301, "/2026/11/story-renamed", ("moved", "https://news.example/2026/11/story-renamed")),
+    (308, "https://www.news.example/2026/11/x", ("moved", "https://www.news.example/2026/11/x")),
+    (302, "/", ("gone", "https://news.example/")),
+    (302, "https://consent.example/?return=x", ("offsite", "https://consent.example/?return=x")),
+    (302, "javascript:alert(1)", ("offsite", "javascript:alert(1)")),
+    (302, "file:///etc/passwd", ("offsite", "file:///etc/passwd")),
+])  # fmt: skip
+def test_what_a_redirect_means_for_its_article(status, location, expected):
+    assert hop(status, location) == expected
