@@ -25,10 +25,13 @@ PATHS = {
 
 class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
-        request = self._read_head()
-        path = request.split(b" ")[1].decode("latin-1") if request.count(b" ") >= 2 else "/"
-        behaviour = PATHS.get(path.split("?")[0], "reset")
-        getattr(self, "_" + behaviour.replace("-", "_"))(path)
+        try:
+            request = self._read_head()
+            path = request.split(b" ")[1].decode("latin-1") if request.count(b" ") >= 2 else "/"
+            behaviour = PATHS.get(path.split("?")[0], "reset")
+            getattr(self, "_" + behaviour.replace("-", "_"))(path)
+        except OSError:
+            pass  # the client hung up first (it gave up on a huge header line, say)
 
     def _read_head(self) -> bytes:
         data = b""
@@ -55,10 +58,7 @@ class _Handler(socketserver.BaseRequestHandler):
                              + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
     def _huge_headers(self, path: str) -> None:
-        try:
-            self.request.sendall(b"HTTP/1.1 200 OK\r\n" + HUGE_HEADER + b"Content-Length: 2\r\n\r\nok")
-        except OSError:
-            pass  # the client gave up on the header line first
+        self.request.sendall(b"HTTP/1.1 200 OK\r\n" + HUGE_HEADER + b"Content-Length: 2\r\n\r\nok")
 
     def _empty(self, path: str) -> None:
         """Closes the connection without a byte."""
