@@ -2,7 +2,8 @@
 
 Each round the newsroom makes edits of one or more kinds among its usual page noise, and
 redline crawls it (each pass in its own process, as cron would run it), then the change
-log is printed. Needs no network: the newsroom listens on 127.0.0.1.
+log is printed. Needs no network: the newsroom listens on 127.0.0.1. `run_demo` yields
+what to print; the command prints it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-import click
-
+from .errors import RedlineError
 from .newsroom import Newsroom
 
 CONFIG = """\
@@ -79,39 +80,39 @@ def _crawl(directory: Path) -> dict:
         capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
-        raise click.ClickException(f"the demo crawl failed:\n{result.stderr[-2000:]}")
+        raise RedlineError(f"the demo crawl failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout)
 
 
-def run_demo(directory: Path, rounds: int) -> None:
+def run_demo(directory: Path, rounds: int) -> Iterator[str]:
     directory.mkdir(parents=True, exist_ok=True)
     with Newsroom(articles=10, seed=7, noise=True) as room:
         base = room.base_url
         pattern = base.replace(".", "\\\\.")
         (directory / "redline.toml").write_text(CONFIG.format(base=base, pattern=pattern))
-        click.echo(f"redline demo: a local newsroom at {base}, archive in {directory}/\n")
+        yield f"redline demo: a local newsroom at {base}, archive in {directory}/\n"
         for round_no in range(1, rounds + 1):
             for line in edits_for_round(room, round_no):
-                click.echo(f"  newsroom: {line}")
+                yield f"  newsroom: {line}"
             summary = _crawl(directory)
-            click.echo(
+            yield (
                 f"round {round_no}: fetched {summary['fetched']} pages, "
                 f"{summary['new_articles']} new articles, {summary['changed']} changed, "
                 f"{summary['removed']} removed, {summary['unchanged']} unchanged"
             )
     config = directory / "redline.toml"
-    click.echo("\nThe change log (redline changes):\n")
-    click.echo(_redline(config, "changes"))
+    yield "\nThe change log (redline changes):\n"
+    yield _redline(config, "changes")
     latest = json.loads(_redline(config, "changes", "--json"))
     for change in latest:
         if {"headline", "body"} & set(change["kinds"]):
-            click.echo(f"What changed in {change['url']} (redline diff):\n")
-            click.echo(_redline(config, "diff", change["url"]))
+            yield f"What changed in {change['url']} (redline diff):\n"
+            yield _redline(config, "diff", change["url"])
             break
     site = directory / "site"
-    click.echo(_redline(config, "publish", str(site)))
-    click.echo(f"The change log as a website: {(site / 'index.html').resolve().as_uri()}")
-    click.echo(f"Try: redline -c {config} history URL   (any URL above)")
+    yield _redline(config, "publish", str(site))
+    yield f"The change log as a website: {(site / 'index.html').resolve().as_uri()}"
+    yield f"Try: redline -c {config} history URL   (any URL above)"
 
 
 def _redline(config: Path, *args: str) -> str:

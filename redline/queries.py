@@ -10,11 +10,12 @@ from archive.urls import canonical_article_url
 from diffing.article import Article
 
 from .config import parse_duration
+from .errors import RedlineError
 from .schedule import iso, utc_now
 
 
-class QueryError(ValueError):
-    pass
+class QueryError(RedlineError, ValueError):
+    """A question the index cannot answer as asked (exit 1, with what to ask instead)."""
 
 
 def parse_since(text: str, now: datetime | None = None) -> str:

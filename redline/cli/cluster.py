@@ -5,11 +5,16 @@ Imports stay lazy (Scrapy and redis load only when these commands run).
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from .errors import ConfigProblem, Locked, RedlineError, Unavailable
+from redline.errors import ConfigProblem, Locked, RedlineError, Unavailable
+
+from .context import load_config
+from .crawl import check_writable
+from .options import (
+    config_option, json_option, limit_option, recheck_option, redis_option, sites_option,
+)
+from .output import echo_json
 
 
 def _cluster_config(ctx: click.Context, redis_url: str | None):
@@ -17,10 +22,9 @@ def _cluster_config(ctx: click.Context, redis_url: str | None):
     URL is a configuration error (2), a server that does not answer is exit 69."""
     from dataclasses import replace
 
-    from .cli import _config
-    from .config import ClusterConfig, redis_url_problem
+    from redline.config import ClusterConfig, redis_url_problem
 
-    config = _config(ctx, crawling=True)
+    config = load_config(ctx, crawling=True)
     if redis_url:
         problem = redis_url_problem(redis_url)
         if problem:
@@ -46,12 +50,12 @@ def _check_redis(config) -> None:
 
 
 @click.command()
-@click.option("--redis", "redis_url", help="Redis URL (default: [cluster] redis_url).")
-@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
-@click.option("--recheck", type=click.Choice(["due", "all", "none"]), default="due",
-              show_default=True, help="Which tracked articles to recapture.")  # fmt: skip
-@click.option("--limit", type=click.IntRange(min=0), default=0, help="At most N article fetches.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@config_option
+@redis_option
+@sites_option
+@recheck_option
+@limit_option
+@json_option("the summary")
 @click.pass_context
 def enqueue(ctx, redis_url, sites, recheck, limit, as_json) -> None:
     """Start a pass: push what is due, and the sites' feeds, sitemaps and front pages.
@@ -71,7 +75,7 @@ def enqueue(ctx, redis_url, sites, recheck, limit, as_json) -> None:
     except EnqueueBusy as exc:
         raise Locked(str(exc)) from None
     if as_json:
-        click.echo(json.dumps(done.to_dict(), indent=2))
+        echo_json(done.to_dict())
     elif done.pending:
         click.echo(f"pass {done.pass_id} still has {done.pending} requests queued or in flight;"
                    f" nothing pushed ({done.reaped} requeued from stopped workers)")  # fmt: skip
@@ -81,10 +85,11 @@ def enqueue(ctx, redis_url, sites, recheck, limit, as_json) -> None:
 
 
 @click.command()
-@click.option("--redis", "redis_url", help="Redis URL (default: [cluster] redis_url).")
+@config_option
+@redis_option
 @click.option("--exit-when-idle", is_flag=True,
               help="Stop once the queue is empty and nothing is in flight anywhere.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on exit.")
+@json_option("the summary on exit")
 @click.pass_context
 def worker(ctx, redis_url, exit_when_idle, as_json) -> None:
     """Fetch from the shared frontier into this worker's own WARC files, until SIGTERM.
@@ -94,8 +99,6 @@ def worker(ctx, redis_url, exit_when_idle, as_json) -> None:
 
     Example: redline worker
     """
-    from .crawl_command import check_writable
-
     config = _cluster_config(ctx, redis_url)
     check_writable(config)
     from crawler.cluster_worker import run_worker
@@ -105,7 +108,10 @@ def worker(ctx, redis_url, exit_when_idle, as_json) -> None:
     if fatal:
         raise RedlineError(f"{fatal}; this worker stopped, every record written is kept")
     if as_json:
-        click.echo(json.dumps(summary, indent=2))
+        echo_json(summary)
     else:
         click.echo(f"{summary['worker']}: {summary['fetched']} fetches,"
                    f" {len(summary['warc_files'])} WARC files closed")  # fmt: skip
+
+
+COMMANDS = (enqueue, worker)

@@ -10,10 +10,14 @@ from pathlib import Path
 
 import click
 
+from redline.errors import CannotWrite
+
+from .context import reader
+from .options import config_option, json_option, site_option, url_option
+from .output import echo_json
+
 
 def _open_output(path: str):
-    from .errors import CannotWrite
-
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -23,8 +27,6 @@ def _open_output(path: str):
 
 
 def _write_bytes(path: str, data: bytes) -> None:
-    from .errors import CannotWrite
-
     target = _open_output(path)
     try:
         target.write_bytes(data)
@@ -33,9 +35,10 @@ def _write_bytes(path: str, data: bytes) -> None:
 
 
 @click.command()
+@config_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
-@click.option("--site", help="Only this site.")
-@click.option("--url", help="Only this article.")
+@site_option
+@url_option
 @click.option(
     "--format", "fmt", type=click.Choice(["atom", "rss"]), default="atom", show_default=True
 )
@@ -45,19 +48,18 @@ def feed(ctx, output, site, url, fmt) -> None:
 
     Example: redline feed --site example -o example.atom
     """
-    from .cli import _query, _reader
-    from .publish import load_changes
-    from .publish.feed import FEED_LIMIT, build_feed
-    from .queries import find_article
+    from redline.publish import load_changes
+    from redline.publish.feed import FEED_LIMIT, build_feed
+    from redline.queries import find_article
 
-    config, db = _reader(ctx)
+    config, db = reader(ctx)
     if not config.base_url:
         click.echo(
             "warning: no [publish] base_url in the config; the feed's links are "
             "relative to where `redline publish` puts the site",
             err=True,
         )
-    article = _query(find_article, db, url) if url else None
+    article = find_article(db, url) if url else None
     changes = load_changes(db, site=site, article_id=article and article["id"], limit=FEED_LIMIT)
     spec = _feed_spec(config.base_url, site, article, fmt)
     data = build_feed(changes, spec, fmt)
@@ -68,8 +70,8 @@ def feed(ctx, output, site, url, fmt) -> None:
 
 
 def _feed_spec(base_url: str, site: str | None, article: dict | None, fmt: str):
-    from .publish.feed import FeedSpec
-    from .publish.site import site_file
+    from redline.publish.feed import FeedSpec
+    from redline.publish.site import site_file
 
     root = base_url.rstrip("/") + "/" if base_url else ""
     if article:
@@ -92,35 +94,25 @@ def _feed_spec(base_url: str, site: str | None, article: dict | None, fmt: str):
 
 
 @click.command()
+@config_option
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@json_option("what was written")
 @click.pass_context
 def publish(ctx, outdir, as_json) -> None:
     """A static change-log website (relative links; works from file://).
 
     Example: redline publish public/
     """
-    from .cli import _reader
-    from .errors import CannotWrite
-    from .publish.site import publish_site
+    from redline.publish.site import publish_site
 
-    config, db = _reader(ctx)
+    config, db = reader(ctx)
     try:
         report = publish_site(db, Path(outdir), config.base_url)
     except OSError as exc:
         raise CannotWrite(f"cannot write the site into {outdir}: {exc}") from None
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "outdir": str(report.outdir),
-                    "written": list(report.written),
-                    "unchanged": report.unchanged,
-                    "changes": report.changes,
-                },
-                indent=2,
-            )
-        )
+        echo_json({"outdir": str(report.outdir), "written": list(report.written),
+                   "unchanged": report.unchanged, "changes": report.changes})
         return
     click.echo(
         f"{outdir}: {len(report.written)} files written, {report.unchanged} unchanged "
@@ -129,6 +121,7 @@ def publish(ctx, outdir, as_json) -> None:
 
 
 @click.command("export-changes")
+@config_option
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.pass_context
 def export_changes(ctx, out) -> None:
@@ -136,11 +129,9 @@ def export_changes(ctx, out) -> None:
 
     Example: redline export-changes changes.ndjson
     """
-    from .cli import _reader
-    from .errors import CannotWrite
-    from .publish.export import write_ndjson
+    from redline.publish.export import write_ndjson
 
-    _, db = _reader(ctx)
+    _, db = reader(ctx)
     try:
         count = write_ndjson(db, _open_output(out))
     except OSError as exc:
@@ -149,6 +140,7 @@ def export_changes(ctx, out) -> None:
 
 
 @click.command("datasette-metadata")
+@config_option
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.pass_context
 def datasette_metadata(ctx, out) -> None:
@@ -156,9 +148,11 @@ def datasette_metadata(ctx, out) -> None:
 
     Example: redline datasette-metadata metadata.json && datasette redline.db -m metadata.json
     """
-    from .cli import _reader
-    from .publish.export import datasette_metadata as build_metadata
+    from redline.publish.export import datasette_metadata as build_metadata
 
-    config, db = _reader(ctx)
+    config, db = reader(ctx)
     data = build_metadata(db, config.database.stem)
     _write_bytes(out, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+COMMANDS = (feed, publish, export_changes, datasette_metadata)

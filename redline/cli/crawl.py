@@ -1,4 +1,7 @@
-"""`redline crawl`: check the archive can be written, take the lock, run one pass."""
+"""`redline crawl`: check the archive can be written, take the lock, run one pass.
+
+Light at import: Scrapy loads only once the pass starts.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,38 @@ import os
 import sqlite3
 import sys
 
-from .config import Config
-from .errors import CannotWrite
-from .lock import writer_lock
+import click
+
+from redline.errors import CannotWrite
+
+from .context import load_config
+from .options import config_option, json_option, limit_option, recheck_option, sites_option
+from .output import echo_json
 
 
-def check_writable(config: Config) -> None:
+@click.command()
+@config_option
+@sites_option
+@recheck_option
+@limit_option
+@json_option("the summary")
+@click.pass_context
+def crawl(ctx, sites, recheck, limit, as_json) -> None:
+    """One pass: discover, recapture what is due, archive, extract, diff, index.
+
+    Example: redline crawl --site example --limit 100
+    """
+    config = load_config(ctx, crawling=True)
+    for name in sites:
+        config.site(name)  # a ConfigError (exit 2) naming the file when there is none
+    summary = run_crawl(config, sites=sites, recheck=recheck, limit=limit)
+    if as_json:
+        echo_json(summary)
+    else:
+        click.echo(describe_summary(summary))
+
+
+def check_writable(config) -> None:
     """Fail early (exit 73) rather than crawl pages that could not be kept."""
     for directory in (config.archive_dir, config.database.parent):
         try:
@@ -26,7 +55,9 @@ def check_writable(config: Config) -> None:
             ) from None
 
 
-def run_crawl(config: Config, *, sites=(), recheck="due", limit=0) -> dict:
+def run_crawl(config, *, sites=(), recheck="due", limit=0) -> dict:
+    from redline.lock import writer_lock
+
     check_writable(config)
     with writer_lock(config.database):
         from archive.index import open_index
@@ -51,19 +82,19 @@ def run_crawl(config: Config, *, sites=(), recheck="due", limit=0) -> dict:
     return summary
 
 
-def _report_bugs(errors: int, config: Config) -> None:
+def _report_bugs(errors: int, config) -> None:
     """One line for errors no site explains (a redline bug): cron mails get no tracebacks."""
     if not errors:
         return
     where = (f"the details are in {config.log_file}" if config.log_file
              else "set log_file in the config to keep the details")
-    print(f"warning: {errors} unexpected error(s) in this pass, probably a bug in redline;"
-          f" {where}", file=sys.stderr)
+    click.echo(f"warning: {errors} unexpected error(s) in this pass, probably a bug in redline;"
+               f" {where}", err=True)
 
 
-def _recover(db, config: Config) -> None:
+def _recover(db, config) -> None:
     """Heal what a killed earlier run left behind before this pass adds to it."""
-    from .recovery import recover
+    from redline.recovery import recover
 
     try:
         done = recover(db, config, only_abandoned=True)
@@ -72,6 +103,22 @@ def _recover(db, config: Config) -> None:
     except sqlite3.Error as exc:
         raise CannotWrite(f"cannot index what a killed run left behind: {exc}") from None
     for closed in done.closed:
-        print(f"recovered after a crash: {closed}", file=sys.stderr)
+        click.echo(f"recovered after a crash: {closed}", err=True)
     if done.retracked:
-        print(f"recovered after a crash: {done.retracked} captures tracked", file=sys.stderr)
+        click.echo(f"recovered after a crash: {done.retracked} captures tracked", err=True)
+
+
+def describe_summary(s: dict) -> str:
+    """The crawl summary as a person reads it."""
+    line = (
+        f"fetched {s['fetched']} pages in {s['seconds']:.1f}s: {s['new_articles']} new articles,"
+        f" {s['rechecked']} rechecked ({s['changed']} changed, {s['unchanged']} unchanged,"
+        f" {s['removed']} removed), {s['failed']} failed, {s['extraction_failed']} extraction"
+        f" failures, {len(s['warc_files'])} WARC file(s) closed"
+    )
+    for failing in s["sites_failing"]:  # one line each, naming the site and the reason
+        line += f"\nwarning: site {failing['site']} is failing: {failing['reason']}"
+    return line
+
+
+COMMANDS = (crawl,)

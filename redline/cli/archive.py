@@ -1,5 +1,5 @@
-"""`redline ingest`, `redline verify [--repair]` and `redline export wacz`: what goes into
-the archive, its integrity, and what comes out.
+"""`redline ingest`, `redline reindex`, `redline verify [--repair]` and `redline export
+wacz`: what goes into the archive, its integrity, and what comes out.
 
 Light at import: the work happens in redline.ingest, archive.verify, archive.repair and
 archive.wacz.
@@ -7,32 +7,30 @@ archive.wacz.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from .errors import CannotWrite, RedlineError
+from redline.errors import CannotWrite, RedlineError
+
+from .context import load_config
+from .options import config_option, json_option
+from .output import echo_json
 
 EX_DATAERR = 65  # an input was refused or had faults (sysexits: data format error)
 
 
-def _load_config(ctx: click.Context):
-    from .cli import _config  # late: redline.cli imports this module at its end
-
-    return _config(ctx)
-
-
 @click.command()
+@config_option
 @click.argument("warcs", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--follow", is_flag=True,
               help="Keep indexing closed WARC files as workers add them to archive_dir.")
 @click.option("--once", is_flag=True, help="With --follow: one sweep of archive_dir, then exit.")
 @click.option("--poll", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="With --follow: seconds between sweeps.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option("the report")
 @click.pass_context
 def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
     """Index captures from WARC, ARC or WACZ files, ours or any other tool's.
@@ -43,9 +41,9 @@ def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
 
     Example: redline ingest crawl-from-elsewhere.warc.gz; redline ingest --follow
     """
-    from .ingest import follow_archive
+    from redline.ingest import follow_archive
 
-    config = _load_config(ctx)
+    config = load_config(ctx)
     if follow or once:
         for report in follow_archive(config, poll=poll, once=once):
             _print_ingest(report, as_json)
@@ -61,7 +59,7 @@ def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
 def _ingest(config, paths: list[Path]) -> dict:
     import sqlite3
 
-    from .ingest import ingest_files
+    from redline.ingest import ingest_files
 
     try:
         return ingest_files(config, paths)
@@ -74,7 +72,7 @@ def _ingest(config, paths: list[Path]) -> dict:
 
 def _print_ingest(report: dict, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        echo_json(report)
         return
     click.echo(f"{report['records']} records read from {report['files']} files; "
                f"{report['captures']} new captures, {report['revisions']} revisions, "
@@ -86,22 +84,37 @@ def _print_ingest(report: dict, as_json: bool) -> None:
 
 
 @click.command()
+@config_option
+@json_option("the report")
+@click.pass_context
+def reindex(ctx, as_json) -> None:
+    """Rebuild the index from the WARC files in archive_dir.
+
+    Example: redline reindex
+    """
+    from redline.ingest import reindex_archive
+
+    _print_ingest(reindex_archive(load_config(ctx)), as_json)
+
+
+@click.command()
+@config_option
 @click.option(
     "--repair",
     is_flag=True,
     help="Close files a killed crawl left .open (torn tails saved under torn/) and"
     " index what is missing. Takes the writer lock.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option("the report")
 @click.pass_context
 def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Check every WARC and the index against them; exit 1 when anything is wrong.
 
     Example: redline verify --repair
     """
-    from .lock import lock_held
+    from redline.lock import lock_held
 
-    config = _load_config(ctx)
+    config = load_config(ctx)
     repaired = _repair(config) if repair else None
     writing = lock_held(config.database)
     report = _verify(config, writing)
@@ -111,7 +124,7 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
         data = report.to_dict()
         if repaired is not None:
             data["repair"] = repaired
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
     else:
         _print_report(report, repaired)
     if not report.ok:
@@ -132,8 +145,8 @@ def _repair(config) -> dict:
     """Close `.open` files and index what the crash left unindexed, under the writer lock."""
     from archive.index import open_index
 
-    from .lock import writer_lock
-    from .recovery import recover
+    from redline.lock import writer_lock
+    from redline.recovery import recover
 
     with writer_lock(config.database):
         db = open_index(config.database)
@@ -164,6 +177,7 @@ def _print_report(report, repaired: dict | None) -> None:
 
 
 @click.group()
+@config_option
 def export() -> None:
     """Write the archive out for other tools.
 
@@ -172,6 +186,7 @@ def export() -> None:
 
 
 @export.command("wacz")
+@config_option
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--title", default="redline archive", show_default=True)
 @click.pass_context
@@ -183,9 +198,9 @@ def export_wacz_command(ctx: click.Context, out: str, title: str) -> None:
     """
     from archive.wacz import WaczError, export_wacz
 
-    from .ingest import warc_files
+    from redline.ingest import warc_files
 
-    config = _load_config(ctx)
+    config = load_config(ctx)
     target = Path(out)
     if not os.access(target.parent.resolve(), os.W_OK):
         raise CannotWrite(f"{target}: cannot write there (no such directory or no permission)")
@@ -219,3 +234,6 @@ def revision_pages(database: Path) -> list:
     finally:
         conn.close()
     return [Page(url, ts, title) for url, ts, title in rows]
+
+
+COMMANDS = (ingest, reindex, verify, export)
