@@ -17,6 +17,7 @@ MAX_BYTES = 50_000_000
 
 
 @click.command()
+@config_option  # accepted like everywhere (the contract), though init reads no config
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 def init(directory: str) -> None:
     """Write a commented example redline.toml.
@@ -34,6 +35,7 @@ def init(directory: str) -> None:
 
 
 @click.command()
+@config_option  # accepted like everywhere; the demo writes its own config
 @click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default="redline-demo",
               show_default=True, help="Where the demo's archive and index go.")
