@@ -1,7 +1,7 @@
 """Errors that end a command with the contract's exit status and a message to act on.
 
 Plain exceptions: library code raises them and never prints; the CLI layer
-(redline/cli.py) turns each into one line on stderr and its exit status.
+(redline/cli/__init__.py) turns each into one line on stderr and its exit status.
 """
 
 from __future__ import annotations
