@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.warc_reader import RawRecord, first_complete_record, iter_raw_records
+from archive.warc_reader import first_complete_record, iter_raw_records
+from archive.warc_records import RawRecord
 
 TORN_DIR = "torn"
 CAPTURE_TYPES = ("response", "revisit")

@@ -14,16 +14,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archive.capture_rules import refers_id, skip_reason
+from archive.files import archive_files
 from archive.warc_lint import lint_warc
-from archive.warc_reader import (
-    WarcFault,
-    WarcRecord,
-    clean_uri,
-    inflation_budget,
-    iter_records,
-)
+from archive.gzip_members import inflation_budget
+from archive.warc_reader import iter_records
+from archive.warc_records import WarcFault, WarcRecord, clean_uri
 
-WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
 CAPTURE_TYPES = ("response", "revisit")
 OURS = "redline-"
 # Harmless oddities of other tools' files: noted, never a failure (ours are linted instead).
@@ -94,21 +90,6 @@ class _Scan:
     live: set[str] = field(default_factory=set)  # files a running writer holds open
 
 
-def archive_files(archive_dir: Path) -> list[Path]:
-    """WARC/ARC files (also `.open` ones being or left written) and whatever was imported."""
-    root = Path(archive_dir)
-    if not root.is_dir():
-        return []
-    found = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if not path.is_file() or rel.parts[0] == "torn":
-            continue
-        if path.name.removesuffix(".open").endswith(WARC_SUFFIXES) or rel.parts[0] == "imported":
-            found.append(path)
-    return sorted(found)
-
-
 def index_name(path: Path, archive_dir: Path) -> str:
     """The name the index stores: relative to archive_dir, without `.open`."""
     return str(Path(path).relative_to(archive_dir)).removesuffix(".open")
@@ -123,7 +104,7 @@ def verify_archive(
     as they are written; what it writes or indexes meanwhile is no fault.
     """
     archive_dir = Path(archive_dir).resolve()
-    files = archive_files(archive_dir)
+    files = archive_files(archive_dir, include_open=True)
     scan = _Scan(writer_active=writer_active)
     for path in files:
         scan_file(path, archive_dir, scan)

@@ -1,4 +1,4 @@
-"""Our checklist (/work/shared/reference/warc-checklist.md) as a lint over redline's WARCs.
+"""Our checklist (../shared/reference/warc-checklist.md) as a lint over redline's WARCs.
 
 Used by the tests and by `redline verify`. Each problem is one human-readable line naming
 the file, the record and what is wrong; an empty list means the file meets the checklist.
@@ -14,8 +14,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archive.digest import EMPTY_SHA1
-from archive.warc_reader import RawRecord, WarcFault, WarcRecord, iter_raw_records, to_warc_record
-from archive.warc_writer import REVISIT_PROFILE, WARC_VERSION
+from archive.warc_build import REVISIT_PROFILE, WARC_VERSION
+from archive.warc_reader import iter_raw_records
+from archive.warc_records import RawRecord, WarcFault, WarcRecord, to_warc_record
 
 NAME_PATTERN = re.compile(
     r"[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*-\d{20}-\d{5}-[A-Za-z0-9.-]+-\d+\.warc\.gz"

@@ -8,7 +8,6 @@ capture becomes a revisit; a 304 becomes a server-not-modified revisit.
 
 from __future__ import annotations
 
-import http
 from dataclasses import asdict
 import logging
 import sqlite3
@@ -20,6 +19,7 @@ from scrapy.exceptions import NotConfigured, StopDownload
 
 from archive import index
 from archive.digest import sha1_base32
+from archive.http_message import reason_phrase
 from archive.index import CaptureRow
 from archive.warc_writer import HttpExchange, RevisitOf
 
@@ -136,7 +136,7 @@ def exchange_of(request, response, max_page_bytes: int) -> HttpExchange:
         request_headers=header_pairs(request.headers),
         request_body=request.body or b"",
         status=response.status,
-        reason=_reason(response.status),
+        reason=reason_phrase(response.status),
         response_headers=header_pairs(response.headers),
         body=body,
         date=date,
@@ -179,9 +179,3 @@ def _header(response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
 
-
-def _reason(status: int) -> str | None:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return None

@@ -19,11 +19,10 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
+from archive.files import WARC_SUFFIXES, is_kept_name, sniff
+
 INFLATE_RATIO = 100  # contract: decompression stops at 100 times the file's size
-_HEAD = 1 << 16
 _CHUNK = 1 << 20
-_ARC_LINE = re.compile(rb"\S+:\S*\s+\S+\s+\d{12,14}\s+\S+\s+-?\d+\s*$")
 
 
 class Refused(Exception):
@@ -35,37 +34,6 @@ class Imports:
     kept: list[Path] = field(default_factory=list)  # inside archive_dir, to be indexed
     refused: list[str] = field(default_factory=list)  # "<input>: <why>"
     faults: list[str] = field(default_factory=list)  # problems inside kept inputs (WACZ)
-
-
-def sniff(path: Path) -> str | None:
-    """"warc", "warc.gz", "arc", "arc.gz" or "zip" by content; None for anything else.
-
-    Raises OSError when the file cannot be read.
-    """
-    with open(path, "rb") as handle:
-        head = handle.read(_HEAD)
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
-    if head.startswith(b"\x1f\x8b"):
-        try:  # max_length: a bomb in the first member inflates no further than this
-            text = zlib.decompressobj(31).decompress(head, 4096)
-        except zlib.error:
-            return None
-        kind = _text_kind(text)
-        return f"{kind}.gz" if kind else None
-    return _text_kind(head)
-
-
-def _text_kind(head: bytes) -> str | None:
-    head = head.lstrip(b"\r\n\t ")
-    if head.startswith(b"WARC/"):
-        return "warc"
-    first = head.split(b"\n", 1)[0]
-    return "arc" if _ARC_LINE.match(first) else None
-
-
-def is_kept_name(name: str) -> bool:
-    return not name.startswith(".") and name.endswith(WARC_SUFFIXES)
 
 
 def import_inputs(archive_dir: Path, paths: list[Path]) -> Imports:
@@ -107,24 +75,6 @@ def _reindex_reads(root: Path, path: Path) -> bool:
     if path.relative_to(root).parts[0] == "imported":
         return not path.name.startswith(".")
     return path.parent == root and is_kept_name(path.name.removesuffix(".open"))
-
-
-def archive_files(directory: Path) -> list[Path]:
-    """Every file reindex reads: WARC/ARC names anywhere, and any WARC under imported/."""
-    if not directory.is_dir():
-        return []
-    imported = directory / "imported"
-    return sorted(p for p in directory.rglob("*") if p.is_file() and (
-        is_kept_name(p.name) or (imported in p.parents and _sniffs_as_warc(p))))
-
-
-def _sniffs_as_warc(path: Path) -> bool:
-    if path.name.startswith("."):
-        return False
-    try:
-        return sniff(path) not in (None, "zip")
-    except OSError:
-        return False
 
 
 def _kept_name(name: str, kind: str) -> str:

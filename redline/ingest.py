@@ -24,8 +24,10 @@ from urllib.parse import urlsplit
 
 from archive import index
 from archive.capture_rules import capture_date, skip_reason
+from archive.files import WARC_SUFFIXES, archive_files
 from archive.index import CaptureRow
-from archive.warc_reader import WarcFault, WarcRecord, iter_records
+from archive.warc_reader import iter_records
+from archive.warc_records import WarcFault, WarcRecord
 from diffing.article import Article
 from diffing.extract import ExtractionError, Selectors
 
@@ -33,7 +35,7 @@ from .capture_rules import ArticleCaptures
 from .config import Config, Site
 from .extractions import Extractions, activate, deactivate, from_refers_id
 from .extractions import extract as _extract
-from .imports import INFLATE_RATIO, WARC_SUFFIXES, archive_files, import_inputs
+from .imports import INFLATE_RATIO, import_inputs
 from .lock import writer_lock
 from .tracker import Tracker
 

@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from archive.repair import close_open_file
-from archive.warc_writer import HttpExchange, WarcWriter, build_record, gzip_member
+from archive.warc_build import build_record, gzip_member
+from archive.warc_writer import HttpExchange, WarcWriter
 from bench.crawl import CONFIG  # the bulk site, as the benchmarks and the soak crawl it
 from redline.newsroom import Newsroom
 from tests.crawling import redline

@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 
-from archive.warc_writer import build_record, gzip_member, new_record_id
+from archive.warc_build import build_record, gzip_member, new_record_id
 from tests.crawling import ROOT, write_config
 
 GIB = 1 << 30

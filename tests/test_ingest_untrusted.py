@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from archive.digest import sha1_base32
 from archive.warc_reader import iter_records
-from archive.warc_writer import build_record, gzip_member, new_record_id
+from archive.warc_build import build_record, gzip_member, new_record_id
 from redline.cli import main
 from tests.crawling import write_config
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.warc_reader import ArchiveError, dechunk, iter_records, read_record
+from archive.http_message import dechunk
+from archive.warc_reader import iter_records, read_record
+from archive.warc_records import ArchiveError
 from archive.warc_writer import HttpExchange, WarcWriter
 
 HTML = b"<html><p>Mayor resigns</p></html>"

@@ -15,8 +15,10 @@ import pytest
 
 from archive.digest import sha1_base32
 from archive.warc_lint import NAME_PATTERN, lint_warc, lint_warcs
-from archive.warc_reader import iter_raw_records, iter_records, read_record, split_http
-from archive.warc_writer import HttpExchange, RevisitOf, WarcWriter, warc_date
+from archive.http_message import split_http
+from archive.warc_build import HttpExchange, RevisitOf, warc_date
+from archive.warc_reader import iter_raw_records, iter_records, read_record
+from archive.warc_writer import WarcWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 WARCIO = ROOT / ".venv" / "bin" / "warcio"
@@ -42,7 +44,7 @@ def exchange(**changes) -> HttpExchange:
 
 def write_everything(writer: WarcWriter) -> dict[str, object]:
     """One of each kind of capture the crawler makes; returns their locations."""
-    gz = gzip.compress(HTML)
+    gz = gzip.compress(HTML, mtime=0)
     plain = writer.write_exchange(exchange())
     out = {
         "plain": plain,
@@ -114,7 +116,7 @@ def test_records_read_back_with_the_bytes_written(written):
     cookies = [v for k, v in zipped.http_headers if k == "Set-Cookie"]
     assert cookies == ["a=1", "b=2"]
     raw = next(r for r in iter_raw_records(path, []) if r.offset == where["gzip"].offset)
-    assert split_http(raw.block, "response")[2] == gzip.compress(HTML)  # stored encoded
+    assert split_http(raw.block, "response")[2] == gzip.compress(HTML, mtime=0)  # stored encoded
 
 
 def test_uri_is_percent_encoded_and_request_line_keeps_the_query(written):
