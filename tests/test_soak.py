@@ -59,13 +59,15 @@ class ArticleFetches:
 
 
 def start_crawl(config: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--recheck", "none"],
-        cwd=config.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, PYTHONWARNINGS="ignore"),
-    )
+    """A crawl whose stderr goes to crawl.log beside the config (why a restart failed)."""
+    with (config.parent / "crawl.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--recheck", "none"],
+            cwd=config.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=dict(os.environ, PYTHONWARNINGS="ignore"),
+        )
 
 
 def crawl_and_kill(config: Path, fetches: ArticleFetches, at: int, rng: random.Random) -> bool:
@@ -73,7 +75,8 @@ def crawl_and_kill(config: Path, fetches: ArticleFetches, at: int, rng: random.R
     process = start_crawl(config)
     while fetches() < at:
         if process.poll() is not None:
-            assert process.returncode == 0, f"the crawl failed with exit {process.returncode}"
+            log = (config.parent / "crawl.log").read_text(errors="replace")[-3000:]
+            assert process.returncode == 0, f"the crawl failed with exit {process.returncode}: {log}"
             return False
         time.sleep(0.01)
     time.sleep(rng.uniform(0, 0.05))  # anywhere in the writing of the next records
