@@ -253,3 +253,14 @@ def test_a_torn_tail_is_reported_and_the_records_before_it_kept(written, tmp_pat
     assert [r.record_id for r in iter_records(torn, faults)] == [r.record_id for r in whole]
     assert [f.message for f in faults] == ["torn tail: the last gzip member is incomplete"]
     assert faults[0].offset == path.stat().st_size
+
+
+def test_warc_files_are_created_as_data_not_programs(tmp_path):
+    """0644 less the umask, for the `.open` file and the closed one: no execute bits."""
+    umask = os.umask(0)
+    os.umask(umask)
+    writer = WarcWriter(tmp_path)
+    writer.write_exchange(exchange())
+    assert writer.current_file.stat().st_mode & 0o777 == 0o644 & ~umask
+    (name,) = writer.close()
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o644 & ~umask
