@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 from archive import index
-from archive.index import CaptureRow
+from archive.index_rows import CaptureRow, Verdict
 from archive.urls import canonical_article_url
 from diffing.article import Article
 
@@ -114,11 +114,8 @@ class ArticleCaptures:
         if capture.http_status not in PAGE:
             return None
         article, failed = extract()
-        outcome = self._track(capture_id, capture, site, article, failed=failed)
-        if outcome.article_id and capture.http_status == 200:
-            with self.db.conn:
-                index.update_row(self.db, "articles", outcome.article_id, validators(headers))
-        return outcome
+        kept = validators(headers) if capture.http_status == 200 else None
+        return self._track(capture_id, capture, site, article, failed=failed, validators=kept)
 
     def _hop(self, capture_id, capture, site, hop: Hop) -> Outcome | None:
         origin = self._moved_from(capture_id, capture.url) or capture.url
@@ -126,7 +123,7 @@ class ArticleCaptures:
             self.moves[hop.target] = (origin, capture_id)
             known = index.article_by_url(self.db, origin)
             with self.db.conn:  # the hop's own verdict; the move waits for its target
-                index.set_capture_verdict(self.db, capture_id, known and known["id"], "moved")
+                index.set_capture_verdict(self.db, capture_id, known and known.id, Verdict.MOVED)
             return None
         # The article the redirect chain started from is the one gone or walled off.
         at_origin = replace(capture, url=origin)
@@ -134,11 +131,12 @@ class ArticleCaptures:
             return self._track(capture_id, replace(at_origin, http_status=410), site, None)
         return self._track(capture_id, at_origin, site, None, failed=True)
 
-    def _track(self, capture_id, capture, site, article, *, failed=False) -> Outcome:
+    def _track(self, capture_id, capture, site, article, *, failed=False, validators=None):
         return self.tracker.track(
             capture_id, capture, article, site=site.name if site else None,
             ignore=site.ignore if site else (),
             moved_from=self._moved_from(capture_id, capture.url), failed=failed,
+            validators=validators,
         )  # fmt: skip
 
     def _moved_from(self, capture_id: int, url: str) -> str | None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import sqlite_utils
-
 from archive import index
-from archive.index import CaptureRow
+from archive.index_rows import ArticleRow, CaptureRow, RevisionRow, Status
+from archive.index_rows import ChangeKind as Kind
+from archive.index_rows import Verdict as V
 from archive.urls import canonical_article_url
 from diffing.article import Article
 from diffing.compare import compare_articles
@@ -28,9 +28,8 @@ GONE = (404, 410)
 
 @dataclass(frozen=True)
 class Outcome:
-    # new | changed | unchanged | error | removed | restored | skipped (and, set by
-    # capture_rules on a redirect hop to the article's new URL, moved)
-    verdict: str
+    # any Verdict but MOVED, which capture_rules sets on a redirect hop to the new URL
+    verdict: V
     article_id: int | None = None
     revision: int | None = None
     change_id: int | None = None
@@ -38,7 +37,7 @@ class Outcome:
 
 
 class Tracker:
-    def __init__(self, db: sqlite_utils.Database, intervals: Intervals):
+    def __init__(self, db, intervals: Intervals):
         self.db = db
         self.intervals = intervals
         self._absorbed: int | None = None
@@ -53,6 +52,7 @@ class Tracker:
         ignore: tuple[str, ...] = (),
         moved_from: str | None = None,
         failed: bool = False,
+        validators: dict | None = None,
     ) -> Outcome:
         """Record one capture of an article URL; the caller has indexed the capture row.
 
@@ -64,6 +64,8 @@ class Tracker:
             outcome = self._track(capture, article, site, ignore, moved_from, failed)
             outcome = replace(outcome, absorbed=self._absorbed)
             index.set_capture_verdict(self.db, capture_id, outcome.article_id, outcome.verdict)
+            if validators is not None and outcome.article_id:  # in the same transaction,
+                index.update_article(self.db, outcome.article_id, validators)  # kill-safe
         return outcome
 
     def _track(self, capture, article, site, ignore, moved_from, failed) -> Outcome:
@@ -71,111 +73,110 @@ class Tracker:
         if moved_from and moved_from != capture.url:
             row = self._follow_move(moved_from, capture.url) or row
         if capture.http_status in GONE:
-            return self._removed(row, capture) if row else Outcome("skipped")
+            return self._removed(row, capture) if row else Outcome(V.SKIPPED)
         if failed:
             return self._failed(row, capture)
         if row is None:
-            return self._first(capture, article, site, ignore) if article else Outcome("skipped")
-        if article is None and row["status"] in ("removed", "moved"):
+            return self._first(capture, article, site, ignore) if article else Outcome(V.SKIPPED)
+        if article is None and row.status in (Status.REMOVED, Status.MOVED):
             # Back, or at its new URL, as it was: the restore or move is still recorded.
-            latest = index.latest_revision(self.db, row["id"])
+            latest = index.latest_revision(self.db, row.id)
             article = article_of_revision(latest) if latest else None
         if article is None:  # a revisit or 304: the payload is the one already seen
             self._checked(row, capture.fetched_at, changed=False)
-            return Outcome("unchanged", row["id"])
+            return Outcome(V.UNCHANGED, row.id)
         return self._recapture(row, capture, article, ignore)
 
     def _failed(self, row, capture) -> Outcome:
         """No article in this capture: never an edit, never a removal (kept as `error`)."""
         if row is None:
-            return Outcome("error")
+            return Outcome(V.ERROR)
         self._checked(row, capture.fetched_at, changed=False)
-        return Outcome("error", row["id"])
+        return Outcome(V.ERROR, row.id)
 
     def _first(self, capture, article, site, ignore) -> Outcome:
         if not _has_text(article, ignore):
-            return Outcome("error")
+            return Outcome(V.ERROR)
         index.ensure_site(self.db, site)
-        article_id = index.insert_row(
+        article_id = index.insert_article(
             self.db,
-            "articles",
             {"url": capture.url, "canonical_url": article.canonical_url, "site": site,
-             "first_seen": capture.fetched_at, "status": "live"},
+             "first_seen": capture.fetched_at, "status": str(Status.LIVE)},
         )
         row = index.article_by_id(self.db, article_id)
         self._revision(row, 1, capture, article, ignore, repeats=None)
         self._checked(row, capture.fetched_at, changed=True)
-        return Outcome("new", article_id, 1)
+        return Outcome(V.NEW, article_id, 1)
 
     def _recapture(self, row, capture, article, ignore) -> Outcome:
-        latest = index.latest_revision(self.db, row["id"])
-        restored = row["status"] == "removed"
-        moved = (bool(row["moved_from"]) and row["status"] == "moved") or _canonical_moved(
-            row["canonical_url"], article.canonical_url
+        latest = index.latest_revision(self.db, row.id)
+        restored = row.status == Status.REMOVED
+        moved = (bool(row.moved_from) and row.status == Status.MOVED) or _canonical_moved(
+            row.canonical_url, article.canonical_url
         )
         if latest is None:
             return self._first_revision_later(row, capture, article, ignore)
         if not _enough_words(article, latest, ignore):
             self._checked(row, capture.fetched_at, changed=False)
-            return Outcome("error", row["id"])
+            return Outcome(V.ERROR, row.id)
         new_print = fingerprint(article, ignore)
-        if new_print == latest["fingerprint"] and not (restored or moved):
+        if new_print == latest.fingerprint and not (restored or moved):
             self._checked(row, capture.fetched_at, changed=False)
-            return Outcome("unchanged", row["id"])
-        earlier = index.revision_with_fingerprint(self.db, row["id"], new_print)
-        number = latest["number"] + 1
-        self._revision(row, number, capture, article, ignore, repeats=earlier and earlier["number"])
-        kinds: list[str] = ["restored"] if restored else (["moved"] if moved else [])
+            return Outcome(V.UNCHANGED, row.id)
+        earlier = index.revision_with_fingerprint(self.db, row.id, new_print)
+        number = latest.number + 1
+        self._revision(row, number, capture, article, ignore, repeats=earlier and earlier.number)
+        kinds: list[str] = [Kind.RESTORED] if restored else ([Kind.MOVED] if moved else [])
         change = None if earlier else compare_articles(article_of_revision(latest), article, ignore)
-        index.update_row(self.db, "articles", row["id"], {"status": "live"})
+        index.update_article(self.db, row.id, {"status": str(Status.LIVE)})
         if change is None and not kinds:
             self._checked(row, capture.fetched_at, changed=False)
-            return Outcome("changed", row["id"], number)
+            return Outcome(V.CHANGED, row.id, number)
         change_id = index.insert_change(
             self.db,
             {
-                "article_id": row["id"], "from_revision": latest["number"], "to_revision": number,
-                "from_captured_at": latest["captured_at"], "to_captured_at": capture.fetched_at,
+                "article_id": row.id, "from_revision": latest.number, "to_revision": number,
+                "from_captured_at": latest.captured_at, "to_captured_at": capture.fetched_at,
                 "kinds": kinds + list(change.kinds if change else ()),
                 "significance": change.significance if change else "substantive",
-                "headline_before": latest["headline"], "headline_after": article.headline,
+                "headline_before": latest.headline, "headline_after": article.headline,
                 "diff": change.diff if change else None,
                 "added_words": change.added_words if change else 0,
                 "removed_words": change.removed_words if change else 0,
             },
         )
         self._checked(row, capture.fetched_at, changed=True)
-        return Outcome("restored" if restored else "changed", row["id"], number, change_id)
+        return Outcome(V.RESTORED if restored else V.CHANGED, row.id, number, change_id)
 
     def _first_revision_later(self, row, capture, article, ignore) -> Outcome:
         if not _has_text(article, ignore):
-            return Outcome("error", row["id"])
+            return Outcome(V.ERROR, row.id)
         self._revision(row, 1, capture, article, ignore, repeats=None)
         self._checked(row, capture.fetched_at, changed=True)
-        return Outcome("new", row["id"], 1)
+        return Outcome(V.NEW, row.id, 1)
 
     def _removed(self, row, capture) -> Outcome:
-        if row["status"] == "removed":
+        if row.status == Status.REMOVED:
             self._checked(row, capture.fetched_at, changed=False)
-            return Outcome("unchanged", row["id"])
-        latest = index.latest_revision(self.db, row["id"])
+            return Outcome(V.UNCHANGED, row.id)
+        latest = index.latest_revision(self.db, row.id)
         if latest is None:
-            return Outcome("skipped", row["id"])
+            return Outcome(V.SKIPPED, row.id)
         change_id = index.insert_change(
             self.db,
             {
-                "article_id": row["id"], "from_revision": latest["number"], "to_revision": None,
-                "from_captured_at": latest["captured_at"], "to_captured_at": capture.fetched_at,
-                "kinds": ["removed"], "significance": "substantive",
-                "headline_before": latest["headline"], "headline_after": None, "diff": None,
+                "article_id": row.id, "from_revision": latest.number, "to_revision": None,
+                "from_captured_at": latest.captured_at, "to_captured_at": capture.fetched_at,
+                "kinds": [Kind.REMOVED], "significance": "substantive",
+                "headline_before": latest.headline, "headline_after": None, "diff": None,
                 "added_words": 0, "removed_words": 0,
             },
         )
-        index.update_row(self.db, "articles", row["id"], {"status": "removed"})
+        index.update_article(self.db, row.id, {"status": str(Status.REMOVED)})
         self._checked(row, capture.fetched_at, changed=True)
-        return Outcome("removed", row["id"], None, change_id)
+        return Outcome(V.REMOVED, row.id, None, change_id)
 
-    def _follow_move(self, old_url: str, new_url: str) -> dict | None:
+    def _follow_move(self, old_url: str, new_url: str) -> ArticleRow | None:
         """The article at `old_url` now lives at `new_url`: one history, kind `moved`."""
         row = index.article_by_url(self.db, old_url)
         if row is None:
@@ -183,50 +184,45 @@ class Tracker:
         twin = index.article_by_url(self.db, new_url)
         if twin is not None and not self._absorb(row, twin):
             return None
-        index.update_row(self.db, "articles", row["id"], {"url": new_url, "moved_from": old_url,
-                                               "status": "moved"})
-        return index.article_by_id(self.db, row["id"])
+        index.update_article(self.db, row.id, {"url": new_url, "moved_from": old_url,
+                                               "status": str(Status.MOVED)})
+        return index.article_by_id(self.db, row.id)
 
-    def _absorb(self, row: dict, twin: dict) -> bool:
+    def _absorb(self, row: ArticleRow, twin: ArticleRow) -> bool:
         """The new URL was found (in a feed, say) before the old one's redirect was seen.
 
         If that twin is no more than a first sighting, it is the same article: its
         captures join the old history and the twin goes, so one article keeps one history.
         """
-        numbers = [n for (n,) in self.db.execute(
-            "select number from revisions where article_id = ? order by number", [twin["id"]])]
-        if numbers not in ([], [1]) or twin["first_seen"] < (row["first_seen"] or ""):
+        numbers = index.revision_numbers(self.db, twin.id)
+        if numbers not in ([], [1]) or twin.first_seen < (row.first_seen or ""):
             return False
-        self.db.execute("delete from revisions where article_id = ?", [twin["id"]])
-        self.db.execute("update captures set article_id = ? where article_id = ?",
-                        [row["id"], twin["id"]])
-        self.db.execute("delete from articles where id = ?", [twin["id"]])
-        self._absorbed = twin["id"]
+        index.merge_article(self.db, twin.id, into_id=row.id)
+        self._absorbed = twin.id
         return True
 
     def _revision(self, row, number, capture, article, ignore, repeats) -> None:
-        capture_row = index.capture_of_record(self.db, capture.record_id)
-        index.insert_row(
+        index.insert_revision(
             self.db,
-            "revisions",
             {
-                "article_id": row["id"], "number": number, "captured_at": capture.fetched_at,
+                "article_id": row.id, "number": number, "captured_at": capture.fetched_at,
                 "headline": article.headline, "byline": article.byline,
                 "body": "\n\n".join(article.paragraphs),
                 "body_sha1": body_sha1(article.paragraphs),
                 "fingerprint": fingerprint(article, ignore),
                 "published": article.published, "updated": article.updated,
                 "language": article.language,
-                "capture_id": capture_row["id"] if capture_row else None, "repeats": repeats,
+                "capture_id": index.capture_id_of_record(self.db, capture.record_id),
+                "repeats": repeats,
             }
         )
         if article.canonical_url:
-            index.update_row(self.db, "articles", row["id"], {"canonical_url": article.canonical_url})
+            index.update_article(self.db, row.id, {"canonical_url": article.canonical_url})
 
     def _checked(self, row, fetched_at: str, *, changed: bool) -> None:
-        last_change = fetched_at if changed else (row["last_changed"] or row["first_seen"])
+        last_change = fetched_at if changed else (row.last_changed or row.first_seen)
         when = next_check(parse_iso(last_change), parse_iso(fetched_at), self.intervals)
-        index.update_row(self.db, "articles", row["id"],
+        index.update_article(self.db, row.id,
             {"last_checked": fetched_at, "last_changed": last_change,
              "next_check": when and when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
         )
@@ -251,6 +247,6 @@ def _has_text(article: Article, ignore) -> bool:
     return bool(article.headline.strip()) and _words(article.paragraphs, ignore) > 0
 
 
-def _enough_words(article: Article, latest: dict, ignore) -> bool:
-    before = len((latest["body"] or "").split())
+def _enough_words(article: Article, latest: RevisionRow, ignore) -> bool:
+    before = len((latest.body or "").split())
     return _has_text(article, ignore) and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * before
