@@ -64,3 +64,13 @@ def test_the_checker_sees_lazy_and_relative_imports():
     names = imports_of("redline")["redline/ingest.py"]
     assert "archive.index" in names or any(n.startswith("archive.") for n in names)
     assert any(n.startswith("redline.") for n in names)  # `from .config import ...`
+
+
+def test_tracking_never_imports_the_crawler_or_the_commands():
+    """redline/ outside cli/ is the layer under crawler/: it imports neither."""
+    bad = [
+        line
+        for line in offenders("redline", lambda n: under(n, "crawler", "redline.cli"))
+        if not line.startswith(("redline/cli/", "redline/__main__.py"))  # `python -m redline`
+    ]
+    assert bad == [], bad
