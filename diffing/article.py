@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Article:
 
     @classmethod
     def from_dict(cls, data: dict) -> Article:
-        known = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
+        known: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
         known["paragraphs"] = tuple(data.get("paragraphs") or ())
         for key in ("headline", "byline"):
             known[key] = known.get(key) or ""

@@ -206,9 +206,10 @@ def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:
         )
     except Exception as error:  # noqa: BLE001 - a bug in trafilatura must not stop a crawl
         raise ExtractionError(f"{url}: the content extractor failed ({error!r})") from None
-    if document is None or not document.text:
+    text = document.get("text") if isinstance(document, dict) else getattr(document, "text", None)
+    if not text:
         return []
-    return [p for p in (collapse(line) for line in document.text.split("\n")) if p]
+    return [p for p in (collapse(line) for line in text.split("\n")) if p]
 
 
 def drop_chrome(paragraphs: list[str], headline: str, byline: str) -> tuple[str, ...]:
