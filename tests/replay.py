@@ -122,26 +122,34 @@ class PywbCollection:
             run_tool(["wb-manager", "add", "--unpack-wacz", self.name, str(wacz)], self.root)
 
     def start_server(self) -> None:
-        self.port = free_port()
-        log = open(self.root / "wayback.log", "wb")  # noqa: SIM115 (closed with the process)
-        with log:
-            self.process = subprocess.Popen(
-                [str(tools_bin("wayback")), "-b", "127.0.0.1", "-p", str(self.port)],
-                cwd=self.root,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.wait_until_answering()
+        """Start wayback on a free port; another port when the one chosen was taken
+        meanwhile (a busy machine's other tests pick free ports too)."""
+        for _ in range(3):
+            self.port = free_port()
+            log = open(self.root / "wayback.log", "wb")  # noqa: SIM115 (closed with the process)
+            with log:
+                self.process = subprocess.Popen(
+                    [str(tools_bin("wayback")), "-b", "127.0.0.1", "-p", str(self.port)],
+                    cwd=self.root,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            if self.wait_until_answering():
+                return
+            if "Address already in use" not in self.log_tail():
+                break
+        pytest.fail(f"wayback exited {self.process.returncode}:\n{self.log_tail()}")
 
-    def wait_until_answering(self) -> None:
+    def wait_until_answering(self) -> bool:
+        """True once it answers; False when it exited."""
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail(f"wayback exited {self.process.returncode}:\n{self.log_tail()}")
+                return False
             try:
                 status, _, _ = self.get("/")
                 if status == 200:
-                    return
+                    return True
             except OSError:
                 time.sleep(0.1)
         pytest.fail(f"wayback did not answer within {START_TIMEOUT} s:\n{self.log_tail()}")
