@@ -43,7 +43,7 @@ bench: $(TEST_STAMP)
 # 20,000 pages, 20 SIGKILLs, 50 MB files (~30 min); REDLINE_SOAK_PAGES, _KILLS, _WARC_MB,
 # _SEED override, REDLINE_SOAK_FIGURES=FILE keeps the figures. Not part of `make test`.
 soak: $(TEST_STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider -s -m soak tests/test_soak.py
+	$(BIN)/pytest -q -p no:cacheprovider -s -m soak
 
 clean:
 	rm -rf $(VENV) .tools-venv build *.egg-info
