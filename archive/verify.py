@@ -15,6 +15,8 @@ from pathlib import Path
 
 from archive.capture_rules import refers_id, skip_reason
 from archive.files import archive_files
+from archive.index_queries import capture_locations
+from archive.index_schema import open_index
 from archive.warc_lint import lint_warc
 from archive.gzip_members import inflation_budget
 from archive.warc_reader import iter_records
@@ -269,13 +271,15 @@ def _written_since(warc_file: str, scan: _Scan) -> bool:
 
 def read_capture_rows(database: Path) -> list[tuple[str, str, int]]:
     """(record_id, warc_file, warc_offset) of every capture row; never waits for a writer."""
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+    db = None
     try:
-        return conn.execute("select record_id, warc_file, warc_offset from captures").fetchall()
-    except sqlite3.Error as exc:
+        db = open_index(database, readonly=True)
+        return capture_locations(db)
+    except sqlite3.Error as exc:  # IndexOutdated too: it says which command upgrades it
         raise IndexUnreadable(f"{database}: cannot read the captures table: {exc}") from None
     finally:
-        conn.close()
+        if db is not None:
+            db.conn.close()
 
 
 class IndexUnreadable(Exception):

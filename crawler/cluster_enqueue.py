@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy_redis import picklecompat
 
-from archive import index
+from archive import index, index_queries
 from redline.config import Config, Site
+from redline.errors import RedlineError
 from redline.planner import due_articles
 
 from .cluster import Frontier, fingerprint_of
@@ -59,7 +60,7 @@ def enqueue_pass(config: Config, *, sites=(), recheck: str = "due", limit: int =
 def _push_pass(frontier: Frontier, config: Config, sites: list[Site], recheck: str, limit: int,
                reaped: int) -> Enqueued:  # fmt: skip
     spider = ClusterSpider()
-    db = index.open_index_readonly(config.database) if config.database.exists() else None
+    db = _reader(config)
     try:
         pass_id = frontier.new_pass()
         requests, budget = _rechecks(db, spider, sites, recheck, limit, pass_id)
@@ -75,6 +76,16 @@ def _push_pass(frontier: Frontier, config: Config, sites: list[Site], recheck: s
     return Enqueued(pass_id, rechecks, len(requests) - rechecks, 0, reaped)
 
 
+def _reader(config: Config):
+    """The index read-only (enqueue never writes it); None before the first crawl."""
+    if not config.database.exists():
+        return None
+    try:
+        return index.open_index(config.database, readonly=True)
+    except index.IndexOutdated as exc:
+        raise RedlineError(exc.message, exc.exit_code) from None
+
+
 def _rechecks(db, spider, sites, recheck: str, limit: int, pass_id: int):
     requests: list[Request] = []
     budget: dict[str, int] = {}
@@ -83,8 +94,8 @@ def _rechecks(db, spider, sites, recheck: str, limit: int, pass_id: int):
         rows = due_articles(db, site.name, recheck, limit=site.max_per_pass) if db else []
         rows = rows[:left] if left is not None else rows
         for row in rows:
-            prior = _prior(db, row["url"])
-            requests.append(article_request(spider, site.name, row["url"], pass_id, row, prior))
+            prior = _prior(db, row.url)
+            requests.append(article_request(spider, site.name, row.url, pass_id, row, prior))
         budget[site.name] = site.max_per_pass - len(rows)
         if left is not None:
             left -= len(rows)
@@ -94,11 +105,9 @@ def _rechecks(db, spider, sites, recheck: str, limit: int, pass_id: int):
 
 
 def _tracked_fingerprints(db) -> list[str]:
-    if db is None or not db["articles"].exists():
+    if db is None:
         return []
-    urls = set()
-    for url, moved_from in db.execute("select url, moved_from from articles").fetchall():
-        urls.update(u for u in (url, moved_from) if u)
+    urls = index_queries.tracked_urls(db)
     return [fingerprint_of(Request(u)) for u in sorted(urls)]
 
 
@@ -120,7 +129,7 @@ def _discovery(db, spider: ClusterSpider, site: Site, pass_id: int) -> list[Requ
 
 
 def _prior(db, url: str) -> dict | None:
-    if db is None or not db["captures"].exists():
+    if db is None or not index_queries.has_table(db, "captures"):
         return None
     prior = index.last_full_capture(db, url)
     return asdict(prior) if prior else None

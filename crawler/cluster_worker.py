@@ -18,6 +18,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import Settings
 
+from archive.index_rows import ArticleRow, Status
 from archive.urls import canonical_article_url
 from archive.warc_writer import safe_hostname
 from crawler import settings as default_settings
@@ -199,15 +200,15 @@ class ClusterSpider(NewsSpider):
                 yield request
 
 
-def article_request(spider, site: str, url: str, pass_id: int, known: dict | None = None,
+def article_request(spider, site: str, url: str, pass_id: int, known: ArticleRow | None = None,
                     prior: dict | None = None) -> Request:  # fmt: skip
     """An article fetch, as NewsSpider makes it (rechecks first, conditional when we can)."""
     headers = {}
-    if known and known.get("status") != "removed":
-        if known.get("etag"):
-            headers["If-None-Match"] = known["etag"]
-        if known.get("last_modified"):
-            headers["If-Modified-Since"] = known["last_modified"]
+    if known and known.status != Status.REMOVED:
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
     meta = {"site": site, "handle_httpstatus_list": ARTICLE_STATUSES, "recheck": bool(known),
             "redline_pass": pass_id}  # fmt: skip
     if prior:

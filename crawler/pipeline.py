@@ -8,6 +8,7 @@ import sqlite3
 
 from scrapy.crawler import Crawler
 
+from archive.index_rows import Verdict
 from diffing.extract import ExtractionError, Selectors, extract_article
 from redline.capture_rules import REDIRECTS
 
@@ -89,7 +90,7 @@ class TrackPipeline:
     def _counted(self, outcome, site) -> None:
         if outcome is None:
             return
-        if outcome.verdict == "new":
+        if outcome.verdict == Verdict.NEW:
             self.new_this_pass.add(outcome.article_id)
         if outcome.absorbed in self.new_this_pass:  # counted as new when its new URL was found first
             self.new_this_pass.discard(outcome.absorbed)
@@ -98,18 +99,21 @@ class TrackPipeline:
 
     def _count(self, outcome, site: str) -> None:
         verdict = outcome.verdict
-        if verdict in ("changed", "restored") and outcome.change_id is None:
-            verdict = "unchanged"  # a version seen before (A/B test): a revision, no change
-        key = {
-            "new": "new_articles",
-            "changed": "changed",
-            "unchanged": "unchanged",
-            "error": "extraction_failed",
-            "removed": "removed",
-            "restored": "changed",
-        }
-        if verdict in key:
-            self.stats.inc_value(f"redline/{key[verdict]}")
-        self.stats.inc_value(f"redline/site/{site}/{'error' if verdict == 'error' else 'ok'}")
+        if verdict in (Verdict.CHANGED, Verdict.RESTORED) and outcome.change_id is None:
+            verdict = Verdict.UNCHANGED  # a version seen before (A/B test): a revision, no change
+        if verdict in _STAT:
+            self.stats.inc_value(f"redline/{_STAT[verdict]}")
+        self.stats.inc_value(f"redline/site/{site}/{'error' if verdict == Verdict.ERROR else 'ok'}")
+
+
+# The crawl's counter of each verdict (moved and skipped have none of their own).
+_STAT = {
+    Verdict.NEW: "new_articles",
+    Verdict.CHANGED: "changed",
+    Verdict.UNCHANGED: "unchanged",
+    Verdict.ERROR: "extraction_failed",
+    Verdict.REMOVED: "removed",
+    Verdict.RESTORED: "changed",
+}
 
 

@@ -63,9 +63,12 @@ class CrawlSession:
         return list(self.writer.closed_files)
 
     def known_article(self, url: str) -> dict | None:
+        from dataclasses import asdict
+
         from archive.index import article_by_url
 
-        return article_by_url(self.db, url)
+        row = article_by_url(self.db, url)
+        return asdict(row) if row else None  # the spider's request meta: a plain dict
 
 
 def _reopen(open_path: Path) -> None:

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import tomllib
 
+from archive.index_rows import ChangeKind
+
 from .errors import ConfigProblem
 
 CONFIG_NAME = "redline.toml"
@@ -28,7 +30,7 @@ MAX_DURATION = timedelta(days=36525)  # a century
 MAX_PER_PASS = 10_000_000
 MAX_PAGE_BYTES = 4_000_000_000
 MAX_WARC_BYTES = 1_000_000_000_000
-CHANGE_KINDS = ("headline", "byline", "body", "removed", "restored", "moved")
+CHANGE_KINDS = tuple(ChangeKind)  # defined once, with the index's rows
 SIGNIFICANCES = ("substantive", "minor")
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _HOST = re.compile(rf"^(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::(\d{{1,5}}))?$", re.I)

@@ -22,10 +22,10 @@ from inspect import signature
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archive import index
+from archive import index, index_queries
 from archive.capture_rules import capture_date, skip_reason
 from archive.files import WARC_SUFFIXES, archive_files
-from archive.index import CaptureRow
+from archive.index_rows import CaptureRow
 from archive.warc_reader import iter_records
 from archive.warc_records import WarcFault, WarcRecord
 from diffing.article import Article
@@ -117,11 +117,12 @@ def _close_abandoned(config: Config) -> None:
 def _unindexed(config: Config, paths: list[Path]) -> list[Path]:
     if not paths or not config.database.exists():
         return paths
-    db = index.open_index_readonly(config.database)
     try:
-        if not db["captures"].exists():
-            return paths
-        known = {r[0] for r in db.execute("select distinct warc_file from captures")}
+        db = index.open_index(config.database, readonly=True)
+    except index.IndexOutdated:
+        return paths  # indexed again once migrated: a capture already there adds nothing
+    try:
+        known = index_queries.indexed_warc_files(db)
     finally:
         db.conn.close()
     root = config.archive_dir.resolve()
@@ -189,9 +190,8 @@ def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> d
     for item in _archive_order(pending):
         row, record = item.row, item.record
         known = index.article_by_url(db, row.url)
-        late += bool(known and (known["last_checked"] or "") > row.fetched_at)
-        capture_id = db.execute("select id from captures where record_id = ?",
-                                [row.record_id]).fetchone()[0]
+        late += bool(known and (known.last_checked or "") > row.fetched_at)
+        capture_id = index.capture_id_of_record(db, row.record_id)
         site = _site_for(config, row.url)
         extract = _extractor(row, record, articles.get(row.record_id), site)
         outcome = captures.feed(capture_id, row, site, extract, headers=record.http_headers,
@@ -276,17 +276,17 @@ def _read_capture(db, record: WarcRecord, name: str, faults: list, pending: list
     if index.insert_capture(db, row) is not None:
         pending.append(_Pending(row, record, len(pending)))
         return
-    earlier = index.capture_of_record(db, row.record_id)
+    earlier = index.capture_by_record(db, row.record_id)
     if earlier and _differs(earlier, row):
         faults.append(WarcFault(record.file, record.offset, (
-            f"record id {row.record_id} was indexed before from {earlier['warc_file']} at offset"
-            f" {earlier['warc_offset']} with a different digest ({earlier['payload_digest']}, this"
+            f"record id {row.record_id} was indexed before from {earlier.warc_file} at offset"
+            f" {earlier.warc_offset} with a different digest ({earlier.payload_digest}, this"
             f" one {row.payload_digest}): kept the first, this one is not indexed")))
 
 
-def _differs(earlier: dict, row: CaptureRow) -> bool:
+def _differs(earlier: CaptureRow, row: CaptureRow) -> bool:
     fields = ("payload_digest", "url", "record_type", "fetched_at")
-    return any(earlier[f] != getattr(row, f) for f in fields)
+    return any(getattr(earlier, f) != getattr(row, f) for f in fields)
 
 
 def _fault_text(fault: WarcFault) -> str:

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlite_utils
+from archive import index_queries
+from archive.index_rows import ArticleRow
 
 from .schedule import iso, utc_now
 
 
 def due_articles(
-    db: sqlite_utils.Database, site: str, recheck: str, *, limit: int,
-    now: datetime | None = None,
-) -> list[dict]:
+    db, site: str, recheck: str, *, limit: int, now: datetime | None = None,
+) -> list[ArticleRow]:
     """Articles of `site` to recheck this pass: `due`, `all` or `none`."""
-    if recheck == "none" or not db["articles"].exists():
+    if recheck == "none" or not index_queries.has_table(db, "articles"):
         return []
-    where = "site = ?"
-    params: list = [site]
-    if recheck == "due":
-        where += " and next_check is not null and next_check <= ?"
-        params.append(iso(now or utc_now()))
-    return list(
-        db["articles"].rows_where(where, params, order_by="next_check, id", limit=limit)
-    )
+    due_by = iso(now or utc_now()) if recheck == "due" else None
+    return index_queries.due_articles_of(db, site, due_by, limit)

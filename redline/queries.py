@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 from datetime import datetime, timezone
 
+from archive import index_queries
+from archive.index_rows import RevisionRow
 from archive.urls import canonical_article_url
 from diffing.article import Article
 
@@ -33,75 +36,51 @@ def parse_since(text: str, now: datetime | None = None) -> str:
     return iso(when)
 
 
-def rows(db, sql: str, params=()) -> list[dict]:
-    """Rows as dicts, from a sqlite3 connection or a sqlite-utils Database alike."""
-    cursor = db.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
 def find_article(db, url: str) -> dict:
+    """The tracked article at `url` (its current, former or canonical URL), as a dict: the
+    command layer reads it by key."""
     clean = canonical_article_url(url)
     for column in ("url", "moved_from", "canonical_url"):
         for candidate in dict.fromkeys((url, clean)):
-            found = rows(db, f"select * from articles where {column} = ? limit 1", [candidate])
+            found = index_queries.article_where(db, column, candidate)
             if found:
-                return found[0]
+                return asdict(found)
     raise QueryError(f"no tracked article at {url}")
 
 
-def change_json(row: dict) -> dict:
+def change_json(row) -> dict:
+    """The ``changes --json`` shape of a ChangeRow (or a dict with the same keys)."""
+    get = row.__getitem__ if isinstance(row, dict) else row.__getattribute__
     return {
-        "url": row["url"], "site": row["site"], "article_id": row["article_id"],
-        "from_revision": row["from_revision"], "to_revision": row["to_revision"],
-        "from_captured_at": row["from_captured_at"], "to_captured_at": row["to_captured_at"],
-        "kinds": json.loads(row["kinds"]), "significance": row["significance"],
-        "headline_before": row["headline_before"], "headline_after": row["headline_after"],
-        "added_words": row["added_words"], "removed_words": row["removed_words"],
+        "url": get("url"), "site": get("site"), "article_id": get("article_id"),
+        "from_revision": get("from_revision"), "to_revision": get("to_revision"),
+        "from_captured_at": get("from_captured_at"), "to_captured_at": get("to_captured_at"),
+        "kinds": json.loads(get("kinds")), "significance": get("significance"),
+        "headline_before": get("headline_before"), "headline_after": get("headline_after"),
+        "added_words": get("added_words"), "removed_words": get("removed_words"),
     }
 
 
 def list_changes(db, *, since=None, site=None, url=None, kind=None, limit=None) -> list[dict]:
     """Detected edits, newest first."""
-    where, params = ["1 = 1"], []
-    if since:
-        where.append("c.to_captured_at >= ?")
-        params.append(parse_since(since))
-    if site:
-        where.append("a.site = ?")
-        params.append(site)
-    if url:
-        where.append("c.article_id = ?")
-        params.append(find_article(db, url)["id"])
-    if kind:
-        where.append("exists (select 1 from json_each(c.kinds) where value = ?)")
-        params.append(kind)
-    sql = (
-        "select c.*, a.url, a.site from changes c join articles a on a.id = c.article_id"
-        f" where {' and '.join(where)} order by c.to_captured_at desc, c.id desc"
-    )
-    if limit:
-        sql += f" limit {int(limit)}"
-    return [change_json(r) | {"id": r["id"]} for r in rows(db, sql, params)]
+    found = index_queries.changes(
+        db, since=parse_since(since) if since else None, site=site or None,
+        article_id=find_article(db, url)["id"] if url else None, kind=kind or None, limit=limit,
+    )  # fmt: skip
+    return [change_json(r) | {"id": r.id} for r in found]
 
 
 def history(db, url: str) -> list[dict]:
     """Every revision of one article, oldest first."""
     article = find_article(db, url)
-    sql = (
-        "select r.number, r.captured_at, r.headline, r.byline, r.body_sha1, r.repeats,"
-        " c.warc_file, c.warc_offset, c.warc_length, c.record_id from revisions r"
-        " left join captures c on c.id = r.capture_id where r.article_id = ? order by r.number"
-    )
     return [
         {
-            "revision": r["number"], "captured_at": r["captured_at"], "headline": r["headline"],
-            "byline": r["byline"], "body_sha1": r["body_sha1"],
-            "warc": {"file": r["warc_file"], "offset": r["warc_offset"],
-                     "length": r["warc_length"]},
-            "record_id": r["record_id"], "repeats": r["repeats"],
+            "revision": r.number, "captured_at": r.captured_at, "headline": r.headline,
+            "byline": r.byline, "body_sha1": r.body_sha1,
+            "warc": {"file": r.warc_file, "offset": r.warc_offset, "length": r.warc_length},
+            "record_id": r.record_id, "repeats": r.repeats,
         }
-        for r in rows(db, sql, [article["id"]])
+        for r in index_queries.timeline(db, article["id"])
     ]
 
 
@@ -110,25 +89,17 @@ def search(db, query: str, *, limit: int = 50) -> list[dict]:
     terms = " ".join(f'"{t}"' for t in re.findall(r"\w+", query))
     if not terms:
         raise QueryError("give some words to search for")
-    sql = (
-        "select a.url, a.site, r.number, r.captured_at, r.headline,"
-        " snippet(revisions_fts, -1, '[', ']', '…', 12) as snippet"
-        " from revisions_fts join revisions r on r.rowid = revisions_fts.rowid"
-        " join articles a on a.id = r.article_id where revisions_fts match ?"
-        " order by rank limit ?"
-    )
     return [
-        {"url": r["url"], "site": r["site"], "revision": r["number"],
-         "captured_at": r["captured_at"], "headline": r["headline"], "snippet": r["snippet"]}
-        for r in rows(db, sql, [terms, limit])
+        {"url": r.url, "site": r.site, "revision": r.number, "captured_at": r.captured_at,
+         "headline": r.headline, "snippet": r.snippet}
+        for r in index_queries.search_revisions(db, terms, limit)
     ]
 
 
 def revision_pair(db, url: str, from_n: int | None, to_n: int | None) -> tuple[dict, dict, dict]:
-    """(article, old revision, new revision); default: the last two."""
+    """(article, old revision, new revision) as dicts; default: the last two."""
     article = find_article(db, url)
-    found = {r["number"]: r for r in rows(
-        db, "select * from revisions where article_id = ?", [article["id"]])}
+    found = {r.number: asdict(r) for r in index_queries.revisions_of(db, article["id"])}
     if len(found) < 2 and (from_n is None or to_n is None):
         raise QueryError(f"{url} has only {len(found)} revision(s): nothing to compare")
     to_n = to_n or max(found)
@@ -141,19 +112,19 @@ def revision_pair(db, url: str, from_n: int | None, to_n: int | None) -> tuple[d
 
 def stored_change(db, article_id: int, from_n: int, to_n: int) -> dict | None:
     """The change recorded between two revisions: its kinds, significance and stored diff."""
-    found = rows(db, "select kinds, significance, diff from changes where article_id = ?"
-                 " and from_revision = ? and to_revision = ? limit 1", [article_id, from_n, to_n])
-    if not found:
+    row = index_queries.change_between(db, article_id, from_n, to_n)
+    if row is None:
         return None
-    row = found[0]
-    return {"kinds": json.loads(row["kinds"]), "significance": row["significance"],
-            "diff": json.loads(row["diff"]) if row["diff"] else None}
+    return {"kinds": json.loads(row.kinds), "significance": row.significance,
+            "diff": json.loads(row.diff) if row.diff else None}
 
 
-def article_of_revision(revision: dict) -> Article:
-    """A revision row as the Article it recorded (what diffs are computed between)."""
-    body = revision["body"] or ""
+def article_of_revision(revision: RevisionRow | dict) -> Article:
+    """A revision (a RevisionRow, or revision_pair's dict) as the Article it recorded (what
+    diffs are computed between)."""
+    if isinstance(revision, dict):
+        revision = RevisionRow(**revision)
     return Article(
-        url="", headline=revision["headline"] or "", byline=revision["byline"] or "",
-        paragraphs=tuple(p for p in body.split("\n\n") if p),
+        url="", headline=revision.headline or "", byline=revision.byline or "",
+        paragraphs=tuple(p for p in (revision.body or "").split("\n\n") if p),
     )

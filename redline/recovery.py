@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive import index, index_queries
 from archive.repair import Closed, close_open_file, open_files
 from archive.warc_writer import safe_hostname
 
@@ -47,7 +48,7 @@ def recover(db, config: Config, *, only_abandoned: bool) -> Recovery:
     closed = tuple(close_open_file(p, config.archive_dir) for p in files)
     orphans = untracked_article_captures(db, config)
     with db.conn:
-        db.conn.executemany("delete from captures where id = ?", [(o.id,) for o in orphans])
+        index.delete_captures(db, [o.id for o in orphans])
     names = {c.final_file for c in closed if c.final_file} | {o.warc_file for o in orphans}
     paths = [config.archive_dir / n for n in sorted(names) if (config.archive_dir / n).exists()]
     indexed = index_files(db, config, paths) if paths else {"captures": 0, "revisions": 0}
@@ -70,20 +71,11 @@ def untracked_article_captures(db, config: Config) -> list[Orphan]:
     and rightly never tracked, and indexing its record again would track nothing. Their
     rows are dropped so that indexing their records again tracks them.
     """
-    rows = db.execute(
-        "select c.id, c.record_id, c.url, c.warc_file from captures c"
-        " left join articles a on a.url = c.url"
-        " where c.verdict is null and c.record_type = 'response' and c.http_status = 200"
-        " and a.id is null"
-    ).fetchall()
+    rows = index_queries.untracked_responses(db)
     return [Orphan(cid, record_id, name) for cid, record_id, url, name in rows
             if any(s.is_article(url) for s in config.sites)]
 
 
 def tracked_now(db, record_ids: list[str]) -> int:
     """How many of these captures have a verdict now: the ones recovery really tracked."""
-    found = 0
-    for record_id in record_ids:
-        row = db.execute("select verdict from captures where record_id = ?", [record_id]).fetchone()
-        found += bool(row and row[0] is not None)
-    return found
+    return sum(index.verdict_of_record(db, r) is not None for r in record_ids)

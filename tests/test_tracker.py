@@ -66,10 +66,10 @@ def test_rechecks_are_due_by_schedule_and_most_overdue_first(tmp_path):
         tracker.track(cid, row, Article(url=url, headline=f"S{n}", paragraphs=BODY), site="news")
     # next checks: s0 at -10m+15m, s1 at -2d+15m, s2 at -5h+15m (each changed at capture)
     due = due_articles(db, "news", "due", limit=10, now=T0)
-    assert [r["url"].rsplit("/", 1)[-1] for r in due] == ["s1", "s2"], "most overdue first"
+    assert [r.url.rsplit("/", 1)[-1] for r in due] == ["s1", "s2"], "most overdue first"
     assert len(due_articles(db, "news", "due", limit=1, now=T0)) == 1, "the budget holds"
     assert len(due_articles(db, "news", "all", limit=10, now=T0)) == 3
     assert due_articles(db, "news", "none", limit=10, now=T0) == []
     later = T0 + timedelta(minutes=6)
-    assert [r["url"].rsplit("/", 1)[-1] for r in due_articles(db, "news", "due", limit=10,
+    assert [r.url.rsplit("/", 1)[-1] for r in due_articles(db, "news", "due", limit=10,
                                                                now=later)] == ["s1", "s2", "s0"]

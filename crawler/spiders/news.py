@@ -8,6 +8,7 @@ first), within the per-site and per-pass budgets.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -37,7 +38,7 @@ class NewsSpider(scrapy.Spider):
         recheck = settings.get("REDLINE_RECHECK", "due")
         for site in self.sites:
             for row in due_articles(self.session.db, site.name, recheck, limit=site.max_per_pass):
-                request = self._article_request(site, row["url"], recheck=row)
+                request = self._article_request(site, row.url, recheck=asdict(row))
                 if request is not None:
                     yield request
         for site in self.sites:

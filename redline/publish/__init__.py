@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+from archive import index_queries
+from archive.index_rows import ChangeRow
 from redline.queries import change_json
-
-_COLUMNS = "c.*, a.url, a.site"
 
 
 def web_href(url: str | None) -> str:
@@ -48,30 +48,18 @@ def load_changes(
     db, *, site: str | None = None, article_id: int | None = None, limit: int | None = None
 ) -> list[dict]:
     """Changes newest first, in the ``changes --json`` shape plus ``diff`` and ``change_id``."""
-    where, params = ["1 = 1"], []
-    if site:
-        where.append("a.site = ?")
-        params.append(site)
-    if article_id is not None:
-        where.append("c.article_id = ?")
-        params.append(article_id)
-    sql = (
-        f"select {_COLUMNS} from changes c join articles a on a.id = c.article_id"
-        f" where {' and '.join(where)} order by c.to_captured_at desc, c.id desc"
-    )
-    if limit:
-        sql += f" limit {int(limit)}"
-    return [_full_change(dict(row)) for row in db.query(sql, params)]
+    found = index_queries.changes(db, site=site or None, article_id=article_id, limit=limit)
+    return [_full_change(row) for row in found]
 
 
-def _full_change(row: dict) -> dict:
+def _full_change(row: ChangeRow) -> dict:
     out = change_json(row)
-    diff, problem = parse_stored_diff(row["diff"])
+    diff, problem = parse_stored_diff(row.diff)
     out["diff"] = diff
     # What the stored diff is, cheaply: publishing compares it, not the parsed diff.
-    out["diff_sha1"] = hashlib.sha1((row["diff"] or "").encode("utf-8")).hexdigest()
+    out["diff_sha1"] = hashlib.sha1((row.diff or "").encode("utf-8")).hexdigest()
     out["change_id"] = change_id(out)
-    out["id"] = row["id"]
+    out["id"] = row.id
     if problem:
         out["diff_problem"] = problem
     return out

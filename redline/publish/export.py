@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from archive import index_queries
+
 from . import load_changes, public_change
 
 TABLES = {
@@ -102,9 +104,9 @@ def datasette_metadata(db, database_name: str) -> dict:
     """
     tables = {}
     for name, (description, columns) in TABLES.items():
-        if not db[name].exists():
+        actual = index_queries.table_columns(db, name)
+        if not actual:
             continue
-        actual = [c.name for c in db[name].columns]
         tables[name] = {
             "description": description,
             "columns": {c: columns.get(c, "(not described)") for c in actual},

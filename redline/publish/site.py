@@ -10,8 +10,10 @@ jinja2's autoescaping. Pages whose inputs did not change are not rendered again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from archive import index_queries
 
 from . import change_slug, load_changes, render_change, summarise_change, web_href
 from .feed import FeedSpec, build_feed
@@ -20,6 +22,9 @@ from .manifest import Manifest, hash_text
 TEMPLATES = Path(__file__).with_name("templates")
 RECENT = 100  # changes listed on the index and site pages
 BUILD = "site-1"  # bump when page structure changes outside the templates
+# A timeline entry's revision fields (what the article template and the manifest see).
+_TIMELINE = ("number", "captured_at", "headline", "byline", "repeats", "warc_file",
+             "warc_offset", "record_id")
 
 
 @dataclass(frozen=True)
@@ -74,16 +79,12 @@ class SitePublisher:
         return change | {"slug": change_slug(change), "summary": summarise_change(change)}
 
     def _articles(self) -> list[dict]:
-        sql = (
-            "select a.*, (select count(*) from revisions r where r.article_id = a.id) as revisions,"
-            " (select headline from revisions r where r.article_id = a.id"
-            "  order by number desc limit 1) as headline from articles a order by a.id"
-        )
-        return [dict(row) for row in self.db.query(sql)]
+        # Dicts: what the templates render and the manifest hashes.
+        return [asdict(row) for row in index_queries.article_summaries(self.db)]
 
     def _sites(self, articles: list[dict], changes: list[dict]) -> list[dict]:
         names = {a["site"] or "unknown" for a in articles}
-        names |= {row["name"] for row in self.db.query("select name from sites")}
+        names |= set(index_queries.site_names(self.db))
         counts: dict[str, int] = {}
         for change in changes:
             counts[change["site"] or "unknown"] = counts.get(change["site"] or "unknown", 0) + 1
@@ -156,25 +157,20 @@ class SitePublisher:
         )
 
     def _timeline(self, article_id: int, changes: list[dict]) -> list[dict]:
-        sql = (
-            "select r.number, r.captured_at, r.headline, r.byline, r.repeats, c.warc_file,"
-            " c.warc_offset, c.record_id from revisions r left join captures c"
-            " on c.id = r.capture_id where r.article_id = ? order by r.number"
-        )
         into = {c["to_revision"]: c for c in changes if c["to_revision"] is not None}
         rows, previous = [], None
-        for row in self.db.query(sql, [article_id]):
-            change = into.get(row["number"])
-            changed = previous is not None and row["headline"] != previous
+        for revision in index_queries.timeline(self.db, article_id):
+            change = into.get(revision.number)
+            changed = previous is not None and revision.headline != previous
             rows.append(
-                dict(row)
+                {k: getattr(revision, k) for k in _TIMELINE}
                 | {
                     "headline_changed": changed,
                     "change": change
                     and {k: change[k] for k in ("slug", "from_revision", "summary")},
                 }
             )
-            previous = row["headline"]
+            previous = revision.headline
         return rows
 
     def _site_pages(self, site: dict, articles: list[dict], changes: list[dict]) -> None:

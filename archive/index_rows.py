@@ -1,0 +1,165 @@
+"""What leaves the index: small frozen rows, and the verdicts and change kinds, defined once.
+
+Verdicts and kinds are StrEnums: stored in the index, in JSON and in Scrapy's stats as
+their plain text ("new", "moved"), and equal to that text, so older rows compare alike.
+diffing/compare.py names the text kinds (headline, byline, body) itself, since diffing
+imports nothing of archive's; tests/test_index_owner.py checks the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """What one capture meant for its article (captures.verdict)."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"  # no article in the capture: never an edit, never a removal
+    REMOVED = "removed"
+    RESTORED = "restored"
+    MOVED = "moved"  # a redirect hop to the article's new URL
+    SKIPPED = "skipped"  # no part of any article's history
+
+
+class ChangeKind(StrEnum):
+    """What a change touched (changes.kinds): text kinds first, then lifecycle kinds."""
+
+    HEADLINE = "headline"
+    BYLINE = "byline"
+    BODY = "body"
+    REMOVED = "removed"
+    RESTORED = "restored"
+    MOVED = "moved"
+
+
+class Status(StrEnum):
+    """An article's state (articles.status)."""
+
+    LIVE = "live"
+    REMOVED = "removed"
+    MOVED = "moved"
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """One fetch's records, as written to the captures table (before tracking)."""
+
+    record_id: str
+    record_type: str  # response | revisit
+    url: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    http_status: int | None
+    payload_digest: str | None
+    refers_to: str | None
+    fetched_at: str
+    location: str | None = None  # Location header of a redirect
+
+
+@dataclass(frozen=True)
+class PriorCapture:
+    """A URL's latest full response: what a revisit may refer to."""
+
+    record_id: str
+    url: str
+    fetched_at: str
+    payload_digest: str | None
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    url: str
+    canonical_url: str | None
+    site: str | None
+    first_seen: str | None
+    last_checked: str | None
+    last_changed: str | None
+    next_check: str | None
+    status: str | None
+    etag: str | None
+    last_modified: str | None
+    moved_from: str | None
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    id: int
+    article_id: int
+    number: int
+    captured_at: str
+    headline: str | None
+    byline: str | None
+    body: str | None
+    body_sha1: str | None
+    fingerprint: str | None
+    published: str | None
+    updated: str | None
+    language: str | None
+    capture_id: int | None
+    repeats: int | None
+
+
+@dataclass(frozen=True)
+class RevisionAt:
+    """A revision with where its capture is archived (history, the site's timelines)."""
+
+    number: int
+    captured_at: str
+    headline: str | None
+    byline: str | None
+    body_sha1: str | None
+    repeats: int | None
+    warc_file: str | None
+    warc_offset: int | None
+    warc_length: int | None
+    record_id: str | None
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A change with its article's URL and site; `kinds` and `diff` as stored (JSON text)."""
+
+    id: int
+    article_id: int
+    from_revision: int | None
+    to_revision: int | None
+    from_captured_at: str | None
+    to_captured_at: str | None
+    kinds: str
+    significance: str | None
+    headline_before: str | None
+    headline_after: str | None
+    diff: str | None
+    added_words: int | None
+    removed_words: int | None
+    url: str
+    site: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    url: str
+    site: str | None
+    number: int
+    captured_at: str
+    headline: str | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class ArticleSummary(ArticleRow):
+    """An article for the site's pages: its row, its revision count and latest headline."""
+
+    revisions: int
+    headline: str | None
+
+
+def columns(row_type) -> str:
+    """The select list of a row type, in field order (rows are built positionally)."""
+    return ", ".join(row_type.__dataclass_fields__)
