@@ -8,7 +8,6 @@ capture becomes a revisit; a 304 becomes a server-not-modified revisit.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 import logging
 import sqlite3
 from datetime import datetime, timezone
@@ -17,10 +16,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured, StopDownload
 
-from archive import index
 from archive.digest import sha1_base32
 from archive.http_message import reason_phrase
-from archive.index import CaptureRow
+from archive.index_rows import CaptureRow
 from archive.warc_writer import HttpExchange, RevisitOf
 
 from redline.capture_rules import REDIRECTS, ArticleCaptures
@@ -67,12 +65,9 @@ class WarcCapture:
 
     def _archive(self, response, request) -> None:
         exchange = exchange_of(request, response, self.max_page_bytes)
-        db = self.session.db
-        prior = index.last_full_capture(db, exchange.url)
-        revisit = revisit_of(asdict(prior) if prior else None, exchange)
+        revisit = revisit_of(self.session.prior(request, exchange.url), exchange)
         row = self.write(exchange, revisit, response)
-        with db.conn:
-            capture_id = index.insert_capture(db, row)
+        capture_id = self.session.record(row)  # None in a worker: ingest indexes it
         request.meta.setdefault("redline_captures", []).append((capture_id, row))
         if self.track and "recheck" in request.meta and row.http_status in REDIRECTS:
             self._hop(request, capture_id, row)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import redis
 from scrapy import Request, signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
@@ -277,9 +277,12 @@ class WorkerLoop:
         self.loop = task.LoopingCall(self.tick)
         self.ticks = 0
         self.stale: set[bytes] = set()
+        self.file: tuple[object, float] | None = None  # the open WARC file, since when
 
     @classmethod
     def from_crawler(cls, crawler) -> WorkerLoop:
+        if not crawler.settings.get("REDLINE_WORKER_ID"):
+            raise NotConfigured("not a cluster worker")
         ext = cls(crawler)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.idle, signal=signals.spider_idle)
@@ -311,13 +314,22 @@ class WorkerLoop:
         state = self.frontier.state()
         if state.queued:
             engine._slot.nextcall.schedule()  # sooner than Scrapy's 5 s idle heartbeat
-        opened = self.session.file_opened
+        opened = self._file_opened()
         too_old = opened and time.monotonic() - opened > self.cluster.close_after.total_seconds()
         locally_idle = engine.spider_is_idle()
         if too_old or (locally_idle and not state.queued and opened):
             self.session.rotate()  # end of a pass, or close_after: ingest can take it
         if self.exit_when_idle and locally_idle and not state.queued and not state.in_flight:
             deferred_from_coro(engine.close_spider_async(reason="finished"))
+
+    def _file_opened(self) -> float | None:
+        """When the current WARC file was first seen open (to a tick), for close_after."""
+        current = self.session.writer.current_file
+        if current is None:
+            self.file = None
+        elif self.file is None or self.file[0] != current:
+            self.file = (current, time.monotonic())
+        return self.file[1] if self.file else None
 
     def _catch_up(self, engine) -> None:
         """After a Redis outage: push what could not be pushed, acknowledge what was done,

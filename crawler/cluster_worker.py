@@ -4,6 +4,11 @@ A worker never opens the SQLite index (it may run on another machine): it archiv
 fetch into its own WARC files, writes the extracted-article metadata records beside them,
 and leaves diffing and indexing to `redline ingest`. What a revisit needs from the index
 (the URL's last payload digest and record) travels with each request from `enqueue`.
+
+A worker is the crawl's own components, switched by settings: REDLINE_INDEX off (the
+session opens no index, WarcCapture takes revisits from the request and indexes nothing,
+ArticleRecords replaces TrackPipeline), the Redis scheduler and queue, and WorkerLoop
+(heartbeat, reaping, close_after rotation), which is off in every other crawl.
 """
 
 from __future__ import annotations
@@ -22,10 +27,7 @@ from archive.index_rows import ArticleRow, Status
 from archive.urls import canonical_article_url
 from archive.warc_writer import safe_hostname
 from crawler import settings as default_settings
-from crawler.capture import WarcCapture, exchange_of, revisit_of
-from crawler.pipeline import TrackPipeline
 from crawler.run import crawl_settings
-from crawler.session import CrawlSession, open_writer
 from crawler.spiders.news import ARTICLE_STATUSES, NewsSpider
 from redline.config import Config
 
@@ -43,10 +45,7 @@ def worker_settings(config: Config, *, exit_when_idle: bool = False) -> Settings
     cluster = config.cluster
     assert cluster is not None, "the caller checks [cluster] is configured"
     settings = crawl_settings(config, track=False, quiet=False)
-    extensions = dict(default_settings.EXTENSIONS)
-    extensions.update({"crawler.capture.WarcCapture": None,
-                       "crawler.cluster_worker.WorkerCapture": 100,
-                       "crawler.cluster.WorkerLoop": 300})  # fmt: skip
+    extensions = dict(default_settings.EXTENSIONS, **{"crawler.cluster.WorkerLoop": 300})
     settings.update(
         {
             "SCHEDULER": "crawler.cluster.ClusterScheduler",
@@ -57,7 +56,8 @@ def worker_settings(config: Config, *, exit_when_idle: bool = False) -> Settings
             "DUPEFILTER_CLASS": "crawler.cluster.PassDupeFilter",
             "REDIS_URL": cluster.redis_url,
             "EXTENSIONS": extensions,
-            "ITEM_PIPELINES": {"crawler.cluster_worker.WorkerPipeline": 300},
+            "REDLINE_INDEX": False,
+            "REDLINE_SOFTWARE": "Scrapy, scrapy-redis worker",
             "REDLINE_WORKER_ID": worker_id(config),
             "REDLINE_EXIT_WHEN_IDLE": exit_when_idle,
         },
@@ -74,8 +74,7 @@ def run_worker(config: Config, *, exit_when_idle: bool = False) -> dict:
     settings = worker_settings(config, exit_when_idle=exit_when_idle)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ClusterSpider)
-    crawler._redline_session = WorkerSession(config, settings)
-    process.crawl(crawler)
+    process.crawl(crawler, config=config)
     process.start()
     stats = crawler.stats.get_stats()
     return {
@@ -90,64 +89,12 @@ def run_worker(config: Config, *, exit_when_idle: bool = False) -> dict:
     }
 
 
-class WorkerSession(CrawlSession):
-    """A crawl session without the index: just the config and this worker's WARC writer."""
-
-    def __init__(self, config: Config, settings):
-        self.config = config
-        self.fatal: str | None = None
-        self.db = None
-        self.tracker = None
-        self.closed: list[str] = []
-        self.writer = open_writer(config, settings, "Scrapy, scrapy-redis worker")
-        self.file_opened: float | None = None
-
-    def rotate(self) -> None:
-        """Close the current WARC file so ingest can take it; the next record opens another."""
-        if self.writer.current_file is not None:
-            self.closed = self.writer.close()
-        self.file_opened = None
-
-    def close(self) -> list[str]:
-        self.closed = self.writer.close()
-        return self.closed
-
-    def known_article(self, url: str) -> dict | None:
-        return None  # enqueue seeded the pass's duplicate set with every tracked article
-
-
-class WorkerCapture(WarcCapture):
-    """The capture extension, with the revisit lookup taken from the request, not the index."""
-
-    def _archive(self, response, request) -> None:
-        exchange = exchange_of(request, response, self.max_page_bytes)
-        revisit = revisit_of(request.meta.get("redline_prior"), exchange)
-        if self.session.file_opened is None:
-            self.session.file_opened = time.monotonic()
-        row = self.write(exchange, revisit, response)
-        request.meta.setdefault("redline_captures", []).append((None, row))
-
-
-class WorkerPipeline(TrackPipeline):
-    """Extraction and the metadata record; diffing and indexing wait for `redline ingest`."""
-
-    def _process(self, item):
-        response, site, captures = self._article_page(item)
-        if not captures:
-            return
-        _, capture = captures[-1]
-        if captures[0][1].url != capture.url and not site.is_article(capture.url):
-            return  # redirected off the site's articles: ingest reads it as gone
-        self._article(response, capture, site)
-
-
 class ClusterSpider(NewsSpider):
     """NewsSpider whose requests come from Redis and whose article claims are shared."""
 
     async def start(self):
-        self.session = CrawlSession.of(self.crawler)
-        self.sites = list(self.session.config.sites)
-        self.frontier = Frontier(self.session.config.cluster)
+        self.sites = list(self.config.sites)
+        self.frontier = Frontier(self.config.cluster)
         return
         yield  # an async generator that yields nothing: enqueue feeds the queue
 

@@ -7,6 +7,7 @@ import logging
 import sqlite3
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from archive.index_rows import Verdict
 from diffing.extract import ExtractionError, Selectors, extract_article
@@ -20,6 +21,39 @@ EXTRACTOR = "redline-extract/1"
 ARTICLE_URN = "urn:redline:article:"
 
 
+def article_page(item, session: CrawlSession, stats):
+    """(response, site, captures of its fetch and redirect hops); counts the fetch."""
+    response = item["response"]
+    captures = response.meta.get("redline_captures") or []
+    if captures:
+        stats.inc_value(
+            "redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles"
+        )
+    return response, session.config.site(item["site"]), captures
+
+
+def article_record(session: CrawlSession, response, capture, site):
+    """(article, extraction failed) for capture_rules; writes the metadata record."""
+    if capture.record_type == "revisit" or capture.http_status != 200:
+        return None, False
+    selectors = Selectors(headline=site.headline, byline=site.byline, body=site.body)
+    try:
+        article = extract_article(response.body, capture.url, selectors)
+        data = {"article": article.to_dict(), "extractor": EXTRACTOR}
+    except ExtractionError as exc:
+        article, data = None, {"error": str(exc), "extractor": EXTRACTOR}
+        logger.warning("extraction failed for %s: %s", capture.url, exc)
+    # A synthetic URI: under the page's own URI, replay tools would serve this JSON
+    # in place of the page captured in the same second. WARC-Refers-To links them.
+    session.writer.write_metadata(
+        refers_to=capture.record_id,
+        target_uri=ARTICLE_URN + capture.url,
+        date=capture.fetched_at,
+        payload=json.dumps(data, ensure_ascii=False, sort_keys=True).encode(),
+    )
+    return article, article is None
+
+
 class TrackPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -30,6 +64,8 @@ class TrackPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TrackPipeline:
+        if not crawler.settings.getbool("REDLINE_INDEX", True):
+            raise NotConfigured("no index (a cluster worker): crawler.records.ArticleRecords")
         return cls(crawler)
 
     def process_item(self, item, spider=None):
@@ -41,18 +77,8 @@ class TrackPipeline:
             self.session.fail(self.crawler, f"cannot write the archive or index: {exc}")
             return None
 
-    def _article_page(self, item):
-        """(response, site, captures of its fetch and redirect hops); counts the fetch."""
-        response = item["response"]
-        captures = response.meta.get("redline_captures") or []
-        if captures:
-            self.stats.inc_value(
-                "redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles"
-            )
-        return response, self.session.config.site(item["site"]), captures
-
     def _process(self, item):
-        response, site, captures = self._article_page(item)
+        response, site, captures = article_page(item, self.session, self.stats)
         if not captures or not self.track:
             return
         for outcome in response.meta.get("redline_outcomes", ()):  # of redirects, as archived
@@ -61,31 +87,10 @@ class TrackPipeline:
         if final.http_status in REDIRECTS:
             return  # not followed (off the site): tracked as archived, by WarcCapture
         outcome = article_captures(self.session).feed(
-            final_id, final, site, lambda: self._article(response, final, site),
+            final_id, final, site, lambda: article_record(self.session, response, final, site),
             headers=header_pairs(response.headers),
         )  # fmt: skip
         self._counted(outcome, site)
-
-    def _article(self, response, capture, site):
-        """(article, extraction failed) for capture_rules; writes the metadata record."""
-        if capture.record_type == "revisit" or capture.http_status != 200:
-            return None, False
-        selectors = Selectors(headline=site.headline, byline=site.byline, body=site.body)
-        try:
-            article = extract_article(response.body, capture.url, selectors)
-            data = {"article": article.to_dict(), "extractor": EXTRACTOR}
-        except ExtractionError as exc:
-            article, data = None, {"error": str(exc), "extractor": EXTRACTOR}
-            logger.warning("extraction failed for %s: %s", capture.url, exc)
-        # A synthetic URI: under the page's own URI, replay tools would serve this JSON
-        # in place of the page captured in the same second. WARC-Refers-To links them.
-        self.session.writer.write_metadata(
-            refers_to=capture.record_id,
-            target_uri=ARTICLE_URN + capture.url,
-            date=capture.fetched_at,
-            payload=json.dumps(data, ensure_ascii=False, sort_keys=True).encode(),
-        )
-        return article, article is None
 
     def _counted(self, outcome, site) -> None:
         if outcome is None:

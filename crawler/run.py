@@ -22,7 +22,6 @@ def crawl_settings(
     settings.setmodule(default_settings, priority="project")
     settings.update(
         {
-            "REDLINE_CONFIG": str(config.path),
             "REDLINE_SITES": list(sites),
             "REDLINE_RECHECK": recheck,
             "REDLINE_LIMIT": limit,
@@ -51,7 +50,7 @@ def run_pass(config: Config, **options) -> dict:
     settings = crawl_settings(config, **options)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler)
+    process.crawl(crawler, config=config)  # the spider's, and through it every component's
     process.start()
     stats = dict(crawler.stats.get_stats())
     session = getattr(crawler, "_redline_session", None)

@@ -4,36 +4,55 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import asdict
 from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
-from archive.index import open_index
+from archive.index import insert_capture, last_full_capture, open_index
 from archive.warc_writer import WarcWriter
 from redline import __version__
-from redline.config import Config, find_config, load_config
+from redline.config import Config
 from redline.tracker import Tracker
 
 
 class CrawlSession:
-    """The open index, the WARC writer and the tracker for one crawl process."""
+    """The config, the WARC writer and (unless REDLINE_INDEX is off, as in a cluster
+    worker, which may run on another machine) the open index and tracker of one crawl."""
 
     def __init__(self, config: Config, settings):
         self.config = config
         self.fatal: str | None = None
-        self.db = open_index(config.database)
-        self.tracker = Tracker(self.db, config.intervals)
-        self.writer = open_writer(config, settings, "Scrapy")
+        indexed = settings.getbool("REDLINE_INDEX", True)
+        self.db = open_index(config.database) if indexed else None
+        self.tracker = Tracker(self.db, config.intervals) if indexed else None
+        self.writer = open_writer(config, settings, settings.get("REDLINE_SOFTWARE", "Scrapy"))
+        self.closed: list[str] = []
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlSession:
+        """The crawl's one session, on the Config its spider was given (never re-read)."""
         session = getattr(crawler, "_redline_session", None)
         if session is None:
-            path = find_config(crawler.settings.get("REDLINE_CONFIG"))
-            session = cls(load_config(path), crawler.settings)
+            session = cls(crawler.spider.config, crawler.settings)
             crawler._redline_session = session
         return session
+
+    def prior(self, request, url: str) -> dict | None:
+        """The URL's last full capture, for a revisit: from the index, or, without one,
+        as `redline enqueue` sent it along with the request."""
+        if self.db is None:
+            return request.meta.get("redline_prior")
+        prior = last_full_capture(self.db, url)
+        return asdict(prior) if prior else None
+
+    def record(self, row) -> int | None:
+        """Index a capture row (its id); without an index, `redline ingest` will."""
+        if self.db is None:
+            return None
+        with self.db.conn:
+            return insert_capture(self.db, row)
 
     def fail(self, crawler: Crawler, message: str) -> None:
         """The archive or index cannot be written: stop the pass rather than lose pages."""
@@ -57,12 +76,21 @@ class CrawlSession:
         except OSError as exc:
             self.fatal = self.fatal or f"cannot write the archive or index: {exc}"
         finally:
-            self.db.conn.close()
+            if self.db is not None:
+                self.db.conn.close()
         if self.fatal and current is not None:
             _reopen(current)
-        return list(self.writer.closed_files)
+        self.closed = list(self.writer.closed_files)
+        return self.closed
+
+    def rotate(self) -> None:
+        """Close the current WARC file so ingest can take it; the next record opens another."""
+        if self.writer.current_file is not None:
+            self.closed = self.writer.close()
 
     def known_article(self, url: str) -> dict | None:
+        if self.db is None:
+            return None  # a worker: enqueue seeded the pass's duplicate set with them all
         from dataclasses import asdict
 
         from archive.index import article_by_url

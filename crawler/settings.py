@@ -48,17 +48,23 @@ EXTENSIONS = {
     "crawler.capture.WarcCapture": 100,
     "crawler.progress.Progress": 200,
 }
+# One of the two runs, as REDLINE_INDEX says: tracking into the index, or (a cluster
+# worker) extraction records only, for `redline ingest`.
 ITEM_PIPELINES = {
     "crawler.pipeline.TrackPipeline": 300,
+    "crawler.records.ArticleRecords": 300,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 
+# Only plain `scrapy crawl news` reads a config file (once, in NewsSpider.from_crawler):
+# `redline crawl` and `redline worker` hand the spider the Config they loaded.
 REDLINE_CONFIG = None  # path of redline.toml; None: $REDLINE_CONFIG or ./redline.toml
 REDLINE_SITES = []  # names of the sites to crawl; empty: all
 REDLINE_RECHECK = "due"  # due | all | none
 REDLINE_LIMIT = 0  # at most this many article fetches this pass; 0: no limit
 REDLINE_PROGRESS = False  # a progress line on stderr (set when it is a terminal)
 REDLINE_TRACK = True  # extract, diff and index articles (off: archive only)
+REDLINE_INDEX = True  # keep the SQLite index (off: a cluster worker, WARCs only)

@@ -17,7 +17,7 @@ from archive.urls import canonical_article_url
 from crawler.discovery import parse_feed, parse_sitemap, sitemaps_from_robots
 from crawler.health import note_failure, note_found
 from crawler.session import CrawlSession
-from redline.config import Site
+from redline.config import Config, Site, find_config, load_config
 from redline.planner import due_articles
 
 ARTICLE_STATUSES = [304, 404, 410]
@@ -25,6 +25,18 @@ ARTICLE_STATUSES = [304, 404, 410]
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+
+    def __init__(self, *args, config: Config | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config = config
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, config: Config | None = None, **kwargs):
+        """The command passes its loaded Config; plain `scrapy crawl news` has none, so
+        the config is loaded here, once ($REDLINE_CONFIG, -s REDLINE_CONFIG=, ./redline.toml)."""
+        if config is None:
+            config = load_config(find_config(crawler.settings.get("REDLINE_CONFIG")))
+        return super().from_crawler(crawler, *args, config=config, **kwargs)
 
     async def start(self):
         self.session = CrawlSession.of(self.crawler)
