@@ -352,3 +352,22 @@ def test_redis_restarting_mid_pass_corrupts_no_warc(tmp_path, redis_url):
         faults: list = []
         assert sum(1 for _ in iter_records(path, faults)) > 0
         assert faults == [], faults
+
+
+def test_close_after_rotates_a_busy_workers_file(tmp_path, redis_url):
+    """WorkerLoop closes a file open longer than close_after even mid-pass (here while a
+    page takes 3 s to answer), so ingest can take what is already archived."""
+    with Newsroom(articles=2, seed=4, noise=False) as room:
+        room.slow_seconds = 3.0
+        config = cluster_config(tmp_path, room, redis_url, "rotate")
+        text = config.read_text().replace(f'start_urls = ["{room.base_url}/"]',
+                            f'start_urls = ["{room.base_url}/", "{room.base_url}/slow"]')
+        config.write_text(text.replace("[cluster]\n", '[cluster]\nclose_after = "1s"\n'))
+        (summary,) = cluster_pass(config, 1)
+    assert len(summary["warc_files"]) >= 2, "the file open while /slow was awaited was closed"
+    report = ingest(config)
+    assert report["faults"] == []
+    with sqlite3.connect(tmp_path / "redline.db") as db:
+        files = db.execute("select count(distinct warc_file) from captures").fetchone()[0]
+        slow = db.execute("select count(*) from captures where url like '%/slow'").fetchone()[0]
+    assert files == len(summary["warc_files"]) and slow == 1
