@@ -18,7 +18,6 @@ import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from inspect import signature
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -254,14 +253,12 @@ def _read_file(db, config: Config, path: Path, name: str, faults, articles: dict
 def _bounds(config: Config, path: Path) -> dict:
     """Decompression limits: a record at max_page_bytes (plus its headers), a whole file at
     INFLATE_RATIO times its size (news pages compress far less than that)."""
-    if "max_record_bytes" not in signature(iter_records).parameters:
-        return {}  # FIXME(ingest): drop once archive/warc_reader.py's bounds are committed
     try:
         size = path.stat().st_size
     except OSError:
         size = 0
     return {"max_record_bytes": config.max_page_bytes + _HEADER_ROOM,
-            "max_inflated_bytes": INFLATE_RATIO * size}
+            "max_inflated_bytes": max(INFLATE_RATIO * size, 1 << 20)}
 
 
 def _read_capture(db, record: WarcRecord, name: str, faults: list, pending: list) -> None:
