@@ -141,3 +141,11 @@ def article_summaries(db) -> list[ArticleSummary]:
 
 def site_names(db) -> list[str]:
     return [name for (name,) in db.execute("select name from sites order by name")]
+
+
+def revision_pages(db) -> list[tuple[str, str, str]]:
+    """(url, captured_at, headline) of every revision, oldest first: a WACZ's page list."""
+    return db.execute(
+        "select a.url, r.captured_at, r.headline from revisions r"
+        " join articles a on a.id = r.article_id order by r.captured_at, a.url"
+    ).fetchall()

@@ -1,22 +1,19 @@
-"""The index's schema, its migrations and the one way to open it.
-
-Writers open it read-write: created, migrated, WAL. Readers open it with `mode=ro`: they
-never write, never migrate, never change a pragma and never wait for a crawl's lock; on
-an index of an older schema they stop with one line (IndexOutdated) saying what to run.
-"""
+"""The index's schema and its migrations (opening it: archive/index_open.py)."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-from urllib.parse import quote
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
-EX_CANTCREAT = 73  # as redline.errors.IndexUnreadable: the index cannot be used as it is
+from archive.index_open import (  # noqa: F401 (opening lives there; re-exported)
+    MIGRATION_SET,
+    IndexOutdated,
+    NotAnIndex,
+    open_index,
+)
 
-migrations = Migrations("redline")
+migrations = Migrations(MIGRATION_SET)
 
 
 @migrations()
@@ -105,41 +102,3 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["changes"].create_index(["to_captured_at"])
     db["changes"].create_index(["article_id", "to_revision"])
     db["revisions"].enable_fts(["headline", "byline", "body"], create_triggers=True)
-
-
-class IndexOutdated(sqlite3.DatabaseError):
-    """A reader met an index of an older schema (a plain exception carrying its exit status;
-    a DatabaseError, so the CLI's one handler for unreadable indexes catches it too)."""
-
-    exit_code = EX_CANTCREAT
-
-    def __init__(self, path: Path, pending: list[str]):
-        self.message = (f"the index {path} has an older schema (missing {', '.join(pending)}):"
-                        " run `redline crawl`, `redline ingest` or `redline reindex` to upgrade it")
-        super().__init__(self.message)
-
-
-def open_index(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
-    """The index at `path`: read-write (created and migrated as needed) or read-only."""
-    if readonly:
-        return _open_readonly(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=30))
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    migrations.apply(db)
-    return db
-
-
-def _open_readonly(path: Path) -> sqlite_utils.Database:
-    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=30)
-    db = sqlite_utils.Database(conn)
-    try:
-        pending = [m.name for m in migrations.pending(db)]
-    except sqlite3.Error:
-        conn.close()
-        raise
-    if pending:
-        conn.close()
-        raise IndexOutdated(path, pending)
-    return db

@@ -22,12 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # bench/ (it builds synthetic million-row indexes in bulk, not through the index's API).
 PACKAGES = ("archive", "redline", "crawler", "diffing")
 # What may still hold SQL outside archive/index*.py, and why.
-EXEMPT = {
-    # The command layer is being moved by others as this lands; its reading commands
-    # open the index themselves. To move here once they settle.
-    "redline/cli/archive.py": "the `log` command's query (cli, owned elsewhere)",
-    "redline/cli/context.py": "the reading commands' read-only open and table check (cli)",
-}
+EXEMPT: dict[str, str] = {}
 SQL = re.compile(
     r"\b(select\s.+\sfrom|insert\s+(or\s+\w+\s+)?into|update\s+\w+\s+set|delete\s+from"
     r"|create\s+(virtual\s+)?(table|index)|drop\s+table|alter\s+table|pragma\s+\w+)\b",
@@ -160,3 +155,23 @@ def test_verdicts_and_kinds_are_defined_once_and_stored_as_text():
     assert [str(v) for v in Verdict] == ["new", "changed", "unchanged", "error", "removed",
                                          "restored", "moved", "skipped"]
     assert Verdict.NEW == "new" and f"{Verdict.MOVED}" == "moved"
+
+
+def test_the_light_opener_knows_every_migration():
+    """Readers check the schema without sqlite-utils, from a list of migration names."""
+    from archive.index_open import MIGRATIONS
+
+    assert list(MIGRATIONS) == [m.name for m in migrations._migrations]
+
+
+def test_a_reading_command_does_not_import_sqlite_utils(current):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from archive.index_open import connect_readonly;"
+        f" connect_readonly(__import__('pathlib').Path({str(current)!r})).close();"
+        " print('sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "False", out.stderr

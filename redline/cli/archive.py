@@ -219,21 +219,22 @@ def revision_pages(database: Path) -> list:
     """One page per article revision: its URL, capture time and headline."""
     import sqlite3
 
+    from archive import index_queries
+    from archive.index_schema import open_index
     from archive.wacz import Page
 
     if not database.exists():
         return []
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
     try:
-        rows = conn.execute(
-            "select a.url, r.captured_at, r.headline from revisions r"
-            " join articles a on a.id = r.article_id order by r.captured_at, a.url"
-        ).fetchall()
+        db = open_index(database, readonly=True)
+    except sqlite3.Error as exc:
+        raise RedlineError(f"{database}: cannot read revisions: {exc}") from None
+    try:
+        return [Page(*row) for row in index_queries.revision_pages(db)]
     except sqlite3.Error as exc:
         raise RedlineError(f"{database}: cannot read revisions: {exc}") from None
     finally:
-        conn.close()
-    return [Page(url, ts, title) for url, ts, title in rows]
+        db.conn.close()
 
 
 COMMANDS = (ingest, reindex, verify, export)

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
 
 import click
 
 from redline.errors import IndexUnreadable, RedlineError
 
-# What a reading command needs in the index; a file without them is not a redline index.
-INDEX_TABLES = ("articles", "captures", "revisions", "changes")
 
 
 def load_config(ctx: click.Context, *, crawling: bool = False):
@@ -33,32 +30,37 @@ def unreadable(index: Path, problem) -> IndexUnreadable:
 
 
 def reading(ctx: click.Context) -> tuple:
-    """(config, read-only connection) for a reading command: never writes, never migrates,
-    never waits for a crawl; a damaged or foreign index is exit 73 naming the file."""
+    """(config, plain read-only connection) for a reading command: never writes, never
+    migrates, never waits for a crawl, and starts fast (no sqlite-utils import); a
+    damaged, foreign or older index is exit 73 naming the file."""
+    from archive.index_open import connect_readonly
+
+    return _opened(ctx, connect_readonly)
+
+
+def reader(ctx: click.Context) -> tuple:
+    """(config, read-only sqlite-utils Database) for the commands that want one."""
+    from archive.index_open import open_index
+
+    return _opened(ctx, lambda path: open_index(path, readonly=True))
+
+
+def _opened(ctx: click.Context, opener) -> tuple:
+    from archive.index_open import IndexOutdated
+
     config = load_config(ctx)
     path = config.database
     if not path.exists() and not path.is_symlink():
         raise RedlineError(f"no index at {path} yet: run `redline crawl` first")
     ctx.obj["reading"] = path  # so a later sqlite3 error names this file
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=30)
-        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
+        return config, opener(path)
+    except IndexOutdated as exc:
+        raise IndexUnreadable(exc.message) from None
     except sqlite3.Error as exc:
         raise unreadable(path, exc) from None
-    missing = [t for t in INDEX_TABLES if t not in tables]
-    if missing:
-        raise unreadable(path, f"it has no {missing[0]} table, so it is no redline index")
-    return config, conn
-
-
-def reader(ctx: click.Context):
-    """(config, sqlite-utils Database) for the reading commands that want one."""
-    import sqlite_utils
-
-    config, conn = reading(ctx)
-    return config, sqlite_utils.Database(conn)
 
 
 def query_db(ctx: click.Context):
-    """A plain read-only connection: queries start fast and never wait for a crawl."""
+    """A plain read-only connection, for commands that need no config beyond the index."""
     return reading(ctx)[1]
