@@ -68,7 +68,9 @@ def surt(url: str) -> str:
     if not _SCHEME_RX.match(url):
         url = "http://" + url
     url = re.sub(r"^(https?://)+", lambda m: m.group(1), url)
-    scheme, netloc, path, query = _URL_RX.match(url).groups()
+    match = _URL_RX.match(url)
+    assert match is not None  # every part of the pattern is optional: it matches any string
+    scheme, netloc, path, query = match.groups()
     scheme = scheme or "http"
     host, port = split_netloc(netloc or "")
     if scheme.lower().startswith("http") and not host and path:

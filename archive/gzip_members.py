@@ -141,22 +141,23 @@ class GzipSource(ByteSource):
         return True
 
     def _inflate(self, data: bytes) -> bool:
-        member = self.members[-1]
+        member, inflater = self.members[-1], self.inflater
+        assert inflater is not None  # _more inflates only after _start_member set one up
         if not data:  # what an incomplete member inflates to is not to be trusted
             del self.buf[self.start + max(0, member[0] - self.pos) :]
             self._fault(member[1], "torn tail: the last gzip member is incomplete")
             self.torn = True
             return False
         try:
-            out = self.inflater.decompress(data, self.chunk * 64)
+            out = inflater.decompress(data, self.chunk * 64)
         except zlib.error as error:
             self._fault(member[1], f"corrupt gzip member ({error})")
             return False
-        if self.inflater.eof:
-            self.pending = self.inflater.unused_data
+        if inflater.eof:
+            self.pending = inflater.unused_data
             self.inflater = None
         else:
-            self.pending = self.inflater.unconsumed_tail
+            self.pending = inflater.unconsumed_tail
         self.compressed_pos += len(data) - len(self.pending)
         if self.inflater is None:
             member[2] = self.compressed_pos

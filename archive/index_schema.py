@@ -18,8 +18,8 @@ migrations = Migrations(MIGRATION_SET)
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["sites"].create({"name": str}, pk="name")
-    db["articles"].create(
+    db.table("sites").create({"name": str}, pk="name")
+    db.table("articles").create(
         {
             "id": int,
             "url": str,
@@ -36,9 +36,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["next_check"])
-    db["captures"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["next_check"])
+    db.table("captures").create(
         {
             "id": int,
             "record_id": str,
@@ -57,10 +57,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["captures"].create_index(["record_id"], unique=True)
-    db["captures"].create_index(["url", "fetched_at"])
-    db["captures"].create_index(["article_id"])
-    db["revisions"].create(
+    db.table("captures").create_index(["record_id"], unique=True)
+    db.table("captures").create_index(["url", "fetched_at"])
+    db.table("captures").create_index(["article_id"])
+    db.table("revisions").create(
         {
             "id": int,
             "article_id": int,
@@ -79,9 +79,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["revisions"].create_index(["article_id", "number"], unique=True)
-    db["revisions"].create_index(["article_id", "fingerprint"])
-    db["changes"].create(
+    db.table("revisions").create_index(["article_id", "number"], unique=True)
+    db.table("revisions").create_index(["article_id", "fingerprint"])
+    db.table("changes").create(
         {
             "id": int,
             "article_id": int,
@@ -99,6 +99,6 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["changes"].create_index(["to_captured_at"])
-    db["changes"].create_index(["article_id", "to_revision"])
-    db["revisions"].enable_fts(["headline", "byline", "body"], create_triggers=True)
+    db.table("changes").create_index(["to_captured_at"])
+    db.table("changes").create_index(["article_id", "to_revision"])
+    db.table("revisions").enable_fts(["headline", "byline", "body"], create_triggers=True)

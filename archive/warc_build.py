@@ -133,6 +133,7 @@ def capture_records(
     """(response or revisit, request, payload digest): one capture's two records."""
     uri = encode_uri(exchange.url)
     common = _capture_fields(exchange, uri, warc_date(exchange.date))
+    digest: str | None  # a revisit of a not-modified response may have no payload digest
     if revisit_of is None:
         first, digest = _response_record(exchange, common, new_id)
     else:

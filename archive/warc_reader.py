@@ -283,14 +283,17 @@ def first_complete_record(data: bytes, *, limit: int = 10_000) -> int | None:
         handle.seek(start)
         source = open_source(handle, "tail", faults, max_inflated=100 * len(data) + (1 << 20))
         raw = _next_raw(source, _ScanState())
-        whole = raw is not None and (raw.length > 0 or not isinstance(source, GzipSource))
+        if raw is None:
+            continue
+        whole = raw.length > 0 or not isinstance(source, GzipSource)
         if whole and raw.offset == start:
             return start
     return None
 
 
 def _occurrences(data: bytes, needle: bytes, limit: int) -> set[int]:
-    found, at = set(), data.find(needle)
+    found: set[int] = set()
+    at = data.find(needle)
     while at >= 0 and len(found) < limit:
         found.add(at)
         at = data.find(needle, at + 1)

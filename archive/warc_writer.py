@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from archive.digest import sha1_base32
 from archive.http_message import header
@@ -55,6 +55,13 @@ class WarcLocation:
     record_id: str
     date: str
     payload_digest: str | None
+
+
+def _field(fields: Fields, name: str) -> str:
+    """A field every record written here carries (archive/warc_build.py always sets it)."""
+    value = header(fields, name)
+    assert value is not None, f"record without {name}"
+    return value
 
 
 def utc_now() -> datetime:
@@ -103,7 +110,7 @@ class WarcWriter:
         self.closed_files: list[str] = []
         self.clock, self.new_id = clock, new_id
         self.name_file = name_file or self._default_name
-        self._file = None
+        self._file: BinaryIO | None = None
         self._name = ""
         self._warcinfo_id = ""
         self._lock = threading.Lock()
@@ -128,7 +135,7 @@ class WarcWriter:
             self._prepare_file()
             offset, length = self._append(*first)
             self._append(*request)
-        record_id, date = header(first[0], "WARC-Record-ID"), header(first[0], "WARC-Date")
+        record_id, date = _field(first[0], "WARC-Record-ID"), _field(first[0], "WARC-Date")
         return WarcLocation(self._name, offset, length, record_id, date, digest)
 
     def write_metadata(
@@ -167,7 +174,7 @@ class WarcWriter:
         with self._lock:
             self._prepare_file()
             offset, length = self._append(fields, payload)
-        record_id, date = header(fields, "WARC-Record-ID"), header(fields, "WARC-Date")
+        record_id, date = _field(fields, "WARC-Record-ID"), _field(fields, "WARC-Date")
         return WarcLocation(self._name, offset, length, record_id, date, digest)
 
     def _prepare_file(self) -> None:
@@ -204,6 +211,7 @@ class WarcWriter:
         if fields[0] != ("WARC-Type", "warcinfo"):
             fields = fields[:2] + [("WARC-Warcinfo-ID", self._warcinfo_id)] + fields[2:]
         member = gzip_member(build_record(fields, block))
+        assert self._file is not None  # callers hold the lock and ran _prepare_file/_open_new
         offset = self._file.tell()
         self._file.write(member)
         self._file.flush()
