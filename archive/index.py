@@ -16,7 +16,14 @@ from dataclasses import asdict
 
 from .index_queries import fetch_one
 from .index_rows import (  # noqa: F401 (re-exported)
-    ArticleRow, CaptureRow, ChangeKind, ChangeRow, PriorCapture, RevisionRow, Status, Verdict,
+    ArticleRow,
+    CaptureRow,
+    ChangeKind,
+    ChangeRow,
+    PriorCapture,
+    RevisionRow,
+    Status,
+    Verdict,
     columns,
 )
 from .index_schema import IndexOutdated, migrations, open_index  # noqa: F401 (re-exported)

@@ -30,8 +30,10 @@ class IndexOutdated(sqlite3.DatabaseError):
     exit_code = EX_CANTCREAT
 
     def __init__(self, path: Path, pending: list[str]):
-        self.message = (f"the index {path} has an older schema (missing {', '.join(pending)}):"
-                        " run `redline crawl`, `redline ingest` or `redline reindex` to upgrade it")
+        self.message = (
+            f"the index {path} has an older schema (missing {', '.join(pending)}):"
+            " run `redline crawl`, `redline ingest` or `redline reindex` to upgrade it"
+        )
         super().__init__(self.message)
 
 
@@ -75,8 +77,12 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
         if missing:
             raise NotAnIndex(f"it has no {missing[0]} table, so it is no redline index")
         raise IndexOutdated(path, list(MIGRATIONS))
-    applied = {name for (name,) in conn.execute(
-        "select name from _sqlite_migrations where migration_set = ?", [MIGRATION_SET])}
+    applied = {
+        name
+        for (name,) in conn.execute(
+            "select name from _sqlite_migrations where migration_set = ?", [MIGRATION_SET]
+        )
+    }
     pending = [name for name in MIGRATIONS if name not in applied]
     if pending:
         raise IndexOutdated(path, pending)

@@ -4,7 +4,13 @@ functions returning frozen rows (archive/index_rows.py). Nothing here writes."""
 from __future__ import annotations
 
 from .index_rows import (
-    ArticleRow, ArticleSummary, ChangeRow, RevisionAt, RevisionRow, SearchHit, columns,
+    ArticleRow,
+    ArticleSummary,
+    ChangeRow,
+    RevisionAt,
+    RevisionRow,
+    SearchHit,
+    columns,
 )
 
 
@@ -76,28 +82,39 @@ def untracked_responses(db) -> list[tuple[int, str, str, str]]:
     ).fetchall()
 
 
-_CHANGE = f"select {', '.join('c.' + n for n in columns(ChangeRow).split(', ')[:-2])}, a.url, a.site"
+_CHANGE = (
+    f"select {', '.join('c.' + n for n in columns(ChangeRow).split(', ')[:-2])}, a.url, a.site"
+)
 
 
-def changes(db, *, since=None, site=None, article_id=None, kind=None, limit=None) -> list[ChangeRow]:
+def changes(
+    db, *, since=None, site=None, article_id=None, kind=None, limit=None
+) -> list[ChangeRow]:
     """Detected edits, newest first, with their article's URL and site."""
     where, params = ["1 = 1"], []
-    for clause, value in (("c.to_captured_at >= ?", since), ("a.site = ?", site),
-                          ("c.article_id = ?", article_id),
-                          ("exists (select 1 from json_each(c.kinds) where value = ?)", kind)):
+    for clause, value in (
+        ("c.to_captured_at >= ?", since),
+        ("a.site = ?", site),
+        ("c.article_id = ?", article_id),
+        ("exists (select 1 from json_each(c.kinds) where value = ?)", kind),
+    ):
         if value is not None:
             where.append(clause)
             params.append(value)
-    sql = (f"{_CHANGE} from changes c join articles a on a.id = c.article_id"
-           f" where {' and '.join(where)} order by c.to_captured_at desc, c.id desc")
+    sql = (
+        f"{_CHANGE} from changes c join articles a on a.id = c.article_id"
+        f" where {' and '.join(where)} order by c.to_captured_at desc, c.id desc"
+    )
     if limit:
         sql += f" limit {int(limit)}"
     return fetch_all(db, ChangeRow, sql, params)
 
 
 def change_between(db, article_id: int, from_n: int, to_n: int) -> ChangeRow | None:
-    sql = (f"{_CHANGE} from changes c join articles a on a.id = c.article_id"
-           " where c.article_id = ? and c.from_revision = ? and c.to_revision = ? limit 1")
+    sql = (
+        f"{_CHANGE} from changes c join articles a on a.id = c.article_id"
+        " where c.article_id = ? and c.from_revision = ? and c.to_revision = ? limit 1"
+    )
     return fetch_one(db, ChangeRow, sql, [article_id, from_n, to_n])
 
 

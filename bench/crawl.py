@@ -67,7 +67,9 @@ def main() -> None:
     n = parser.parse_args().articles
     with Newsroom.bulk(n, noise=False) as room, tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        bare_s, out = timed([sys.executable, "bench/bare_crawl.py", f"{room.base_url}/sitemap-index.xml"])
+        bare_s, out = timed(
+            [sys.executable, "bench/bare_crawl.py", f"{room.base_url}/sitemap-index.xml"]
+        )
         fetched = int(out.strip().splitlines()[-1])
         assert fetched == n, f"bare Scrapy fetched {fetched} of {n}"
         arch_dir, full_dir = tmp / "archive-only", tmp / "full"
@@ -80,12 +82,18 @@ def main() -> None:
     rate = lambda s: n / s  # noqa: E731
     print(f"local newsroom, {n} byte-identical articles; wall-clock incl. process start-up")
     print(f"  bare Scrapy (baseline)          {rate(bare_s):8.1f} pages/s")
-    print(f"  redline, archiving only         {rate(arch_s):8.1f} pages/s  "
-          f"ratio {bare_s / arch_s:.2f}")
-    print(f"  redline, archive+extract+index  {rate(full_s):8.1f} pages/s  "
-          f"ratio {bare_s / full_s:.2f}  ({full['new_articles']} new articles)")
-    print(f"  redline, unchanged recrawl      {rate(again_s):8.1f} pages/s  "
-          f"ratio {bare_s / again_s:.2f}  ({again['unchanged']} unchanged)")
+    print(
+        f"  redline, archiving only         {rate(arch_s):8.1f} pages/s  "
+        f"ratio {bare_s / arch_s:.2f}"
+    )
+    print(
+        f"  redline, archive+extract+index  {rate(full_s):8.1f} pages/s  "
+        f"ratio {bare_s / full_s:.2f}  ({full['new_articles']} new articles)"
+    )
+    print(
+        f"  redline, unchanged recrawl      {rate(again_s):8.1f} pages/s  "
+        f"ratio {bare_s / again_s:.2f}  ({again['unchanged']} unchanged)"
+    )
     print(f"  archive bytes per article, first crawl:      {first_bytes / n:8.0f}")
     print(f"  archive bytes per article, unchanged recrawl: {added / n:8.0f}")
 

@@ -30,8 +30,10 @@ from archive.warc_writer import HttpExchange, WarcWriter  # noqa: E402
 from redline.schedule import iso  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
-WORDS = ("council budget river housing plan minister report police storm vote school "
-         "hospital court trial market energy water transport election climate").split()
+WORDS = (
+    "council budget river housing plan minister report police storm vote school "
+    "hospital court trial market energy water transport election climate"
+).split()
 NOW = datetime.now(timezone.utc)
 
 
@@ -46,16 +48,44 @@ def build_index(path: Path, revisions: int) -> None:
     db.execute("insert into sites (name) values ('bench')")
     db.conn.executemany(
         "insert into articles (id, url, site, first_seen, status) values (?, ?, 'bench', ?, 'live')",
-        ((a, f"https://news.example/2026/{a}", iso(NOW - timedelta(days=365))) for a in range(1, articles + 1)),
+        (
+            (a, f"https://news.example/2026/{a}", iso(NOW - timedelta(days=365)))
+            for a in range(1, articles + 1)
+        ),
     )
     rows, changes = [], []
     for n in range(revisions):
         article, number = n // 5 + 1, n % 5 + 1
         when = iso(NOW - timedelta(seconds=rng.randrange(365 * 86400)))
-        rows.append((article, number, when, f"Headline {n}", "By A. Writer", body(rng), f"{n:040x}", f"{n:040x}"))
+        rows.append(
+            (
+                article,
+                number,
+                when,
+                f"Headline {n}",
+                "By A. Writer",
+                body(rng),
+                f"{n:040x}",
+                f"{n:040x}",
+            )
+        )
         if number > 1:
-            changes.append((article, number - 1, number, when, when, '["body"]', "substantive",
-                            f"Headline {n - 1}", f"Headline {n}", '{"version": 1, "headline": null, "byline": null, "body": []}', 3, 2))
+            changes.append(
+                (
+                    article,
+                    number - 1,
+                    number,
+                    when,
+                    when,
+                    '["body"]',
+                    "substantive",
+                    f"Headline {n - 1}",
+                    f"Headline {n}",
+                    '{"version": 1, "headline": null, "byline": null, "body": []}',
+                    3,
+                    2,
+                )
+            )
         if len(rows) >= 50_000:
             flush(db, rows, changes)
     flush(db, rows, changes)
@@ -66,11 +96,15 @@ def flush(db, rows: list, changes: list) -> None:
     with db.conn:
         db.conn.executemany(
             "insert into revisions (article_id, number, captured_at, headline, byline, body,"
-            " body_sha1, fingerprint) values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            " body_sha1, fingerprint) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         db.conn.executemany(
             "insert into changes (article_id, from_revision, to_revision, from_captured_at,"
             " to_captured_at, kinds, significance, headline_before, headline_after, diff,"
-            " added_words, removed_words) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", changes)
+            " added_words, removed_words) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            changes,
+        )
     rows.clear(), changes.clear()
 
 
@@ -96,15 +130,30 @@ def write_captures(archive: Path, n: int) -> None:
             words[k * 7 % len(words)] = "revised"
             sentences = [" ".join(words[j : j + 12]) + "." for j in range(0, len(words), 12)]
             html = f"<html><h1>Headline {u}</h1><p>{' '.join(sentences)}</p></html>".encode()
-            loc = writer.write_exchange(HttpExchange(
-                url=url, method="GET", request_headers=[("User-Agent", "bench")], status=200,
-                reason=None, response_headers=[("Content-Type", "text/html")], body=html,
-                date=NOW - timedelta(minutes=n - i)))
-            article = Article(url=url, headline=f"Headline {u}" + " (updated)" * (k % 2),
-                              byline="By A. Writer", paragraphs=tuple(sentences[:3]) + (
-                                  " ".join(sentences[3:]),))
-            writer.write_metadata(refers_to=loc.record_id, target_uri="urn:redline:article:" + url,
-                                  date=loc.date, payload=json.dumps({"article": article.to_dict()}).encode())
+            loc = writer.write_exchange(
+                HttpExchange(
+                    url=url,
+                    method="GET",
+                    request_headers=[("User-Agent", "bench")],
+                    status=200,
+                    reason=None,
+                    response_headers=[("Content-Type", "text/html")],
+                    body=html,
+                    date=NOW - timedelta(minutes=n - i),
+                )
+            )
+            article = Article(
+                url=url,
+                headline=f"Headline {u}" + " (updated)" * (k % 2),
+                byline="By A. Writer",
+                paragraphs=tuple(sentences[:3]) + (" ".join(sentences[3:]),),
+            )
+            writer.write_metadata(
+                refers_to=loc.record_id,
+                target_uri="urn:redline:article:" + url,
+                date=loc.date,
+                payload=json.dumps({"article": article.to_dict()}).encode(),
+            )
 
 
 def main() -> None:
@@ -120,28 +169,40 @@ def main() -> None:
         db_path.with_suffix(".tmp").rename(db_path)
         print(f"built {db_path.name} in {time.perf_counter() - started:.0f}s")
     config = CACHE / "redline.toml"
-    config.write_text(f'database = "{db_path.name}"\n[[sites]]\nname = "bench"\n'
-                      'feeds = ["https://news.example/rss.xml"]\n')
+    config.write_text(
+        f'database = "{db_path.name}"\n[[sites]]\nname = "bench"\n'
+        'feeds = ["https://news.example/rss.xml"]\n'
+    )
     redline = [sys.executable, "-m", "redline", "-c", str(config)]
     base = timed([sys.executable, "-c", "pass"])
     url = f"https://news.example/2026/{args.revisions // 10}"
     print(f"index of {args.revisions:,} revisions; medians of 5 runs, start-up included")
     print(f"  python -c pass (baseline)       {base * 1000:7.0f} ms")
-    for label, cmd in [("redline --help", ["--help"]), ("redline history URL --json", ["history", url, "--json"]),
-                       ("redline changes --since 1d --json", ["changes", "--since", "1d", "--json"])]:
+    for label, cmd in [
+        ("redline --help", ["--help"]),
+        ("redline history URL --json", ["history", url, "--json"]),
+        ("redline changes --since 1d --json", ["changes", "--since", "1d", "--json"]),
+    ]:
         t = timed(redline + cmd)
         print(f"  {label:<32}{t * 1000:7.0f} ms  ({t / base:.1f}x baseline)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         write_captures(tmp / "archive", args.captures)
-        (tmp / "redline.toml").write_text('[[sites]]\nname = "bench"\nfeeds = ["https://news.example/rss.xml"]\n'
-                                          'article_pattern = "^https://news\\\\.example/2026/"\n')
+        (tmp / "redline.toml").write_text(
+            '[[sites]]\nname = "bench"\nfeeds = ["https://news.example/rss.xml"]\n'
+            'article_pattern = "^https://news\\\\.example/2026/"\n'
+        )
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "redline", "-c", str(tmp / "redline.toml"), "reindex"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "redline", "-c", str(tmp / "redline.toml"), "reindex"],
+            check=True,
+            capture_output=True,
+        )
         seconds = time.perf_counter() - started
-    print(f"  redline reindex: {args.captures} captures in {seconds:.1f}s = "
-          f"{args.captures / seconds:.0f} captures/s")
+    print(
+        f"  redline reindex: {args.captures} captures in {seconds:.1f}s = "
+        f"{args.captures / seconds:.0f} captures/s"
+    )
 
 
 if __name__ == "__main__":

@@ -173,4 +173,3 @@ def header_pairs(headers) -> list[tuple[str, str]]:
 def _header(response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-

@@ -100,6 +100,8 @@ def _site_reason(stats: dict, name: str) -> str | None:
         return "its feeds, sitemaps and front pages yielded no article URL (check article_pattern)"
     errors, captures = count("error"), count("error") + count("ok")
     if captures >= 3 and 2 * errors >= captures:
-        return (f"{errors} of {captures} captures failed extraction (a redesign, paywall or"
-                " consent wall?): check its CSS overrides")
+        return (
+            f"{errors} of {captures} captures failed extraction (a redesign, paywall or"
+            " consent wall?): check its CSS overrides"
+        )
     return None

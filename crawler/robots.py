@@ -54,8 +54,12 @@ class NewsRobots(RobotsTxtMiddleware):
         netloc = urlparse_cached(request).netloc
         if netloc not in self._parsers:
             self._parsers[netloc] = Deferred()
-            robots = Request(_robots_url(request), priority=self.DOWNLOAD_PRIORITY,
-                             meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+            robots = Request(
+                _robots_url(request),
+                priority=self.DOWNLOAD_PRIORITY,
+                meta={"dont_obey_robotstxt": True},
+                callback=NO_CALLBACK,
+            )
             try:
                 response = await self.crawler.engine.download_async(robots)
                 self._answers[netloc] = (time.monotonic(), response)

@@ -73,8 +73,9 @@ def summarise(stats: dict, config: Config, seconds: float, sites=()) -> dict:
         "removed": count("removed"),
         "failed": count("failed"),
         "extraction_failed": count("extraction_failed"),
-        "sites_failing": failing_sites(stats, [s for s in config.sites
-                                               if not sites or s.name in sites]),
+        "sites_failing": failing_sites(
+            stats, [s for s in config.sites if not sites or s.name in sites]
+        ),
         "warc_files": [str(Path(f)) for f in files],
         "seconds": round(seconds, 3),
         "fatal": stats.get("redline/fatal"),

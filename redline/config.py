@@ -68,11 +68,16 @@ class Site:
     def own_hosts(self) -> frozenset[str]:
         """Hosts this site's pages live on: its feeds', sitemaps', start URLs' and `hosts`,
         each with and without `www.` (lowercase, port kept)."""
-        names = {urlsplit(u).netloc.lower() for u in (*self.feeds, *self.sitemaps, *self.start_urls)}
+        names = {
+            urlsplit(u).netloc.lower() for u in (*self.feeds, *self.sitemaps, *self.start_urls)
+        }
         names |= {h.lower() for h in self.hosts}
         names.discard("")
-        return frozenset(names | {n.removeprefix("www.") for n in names}
-                         | {"www." + n.removeprefix("www.") for n in names})
+        return frozenset(
+            names
+            | {n.removeprefix("www.") for n in names}
+            | {"www." + n.removeprefix("www.") for n in names}
+        )
 
     def owns(self, url: str) -> bool:
         """Whether `url` is http(s) on one of this site's hosts (where a redirect may go)."""
@@ -89,8 +94,6 @@ class ClusterConfig:
     close_after: timedelta = timedelta(minutes=10)  # a worker's WARC file is closed after this
     worker_timeout: timedelta = timedelta(seconds=60)  # silent this long: its requests requeued
     worker_name: str = ""  # default: host name
-
-
 
 
 @dataclass(frozen=True)
@@ -200,17 +203,20 @@ def _build_config(path: Path, data: dict) -> Config:
         archive_dir=base / reader.filename("archive_dir", "archive"),
         database=base / reader.filename("database", "redline.db"),
         user_agent=reader.line("user_agent", Config.user_agent),
-        max_page_bytes=reader.integer("max_page_bytes", Config.max_page_bytes, 1024,
-                                      MAX_PAGE_BYTES),  # fmt: skip
-        warc_max_bytes=reader.integer("warc_max_bytes", Config.warc_max_bytes, 10_000,
-                                      MAX_WARC_BYTES),  # fmt: skip
+        max_page_bytes=reader.integer(
+            "max_page_bytes", Config.max_page_bytes, 1024, MAX_PAGE_BYTES
+        ),  # fmt: skip
+        warc_max_bytes=reader.integer(
+            "warc_max_bytes", Config.warc_max_bytes, 10_000, MAX_WARC_BYTES
+        ),  # fmt: skip
         log_file=_log_file(reader, base),
         base_url=publish.url("base_url", ""),
         publish_dir=base / publish_dir if publish_dir else None,
         intervals=_build_intervals(schedule),
         sites=sites,
-        notify=tuple(_build_notify(path, i, table, sites)
-                     for i, table in enumerate(reader.tables("notify"))),  # fmt: skip
+        notify=tuple(
+            _build_notify(path, i, table, sites) for i, table in enumerate(reader.tables("notify"))
+        ),  # fmt: skip
         cluster=_build_cluster(path, reader.table("cluster")) if "cluster" in data else None,
     )
 

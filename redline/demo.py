@@ -70,14 +70,25 @@ def _bump_number(text: str) -> str:
     match = re.search(r"\d+", text)
     if not match:
         return text + " At least 12 people were affected."
-    return text[: match.start()] + str(int(match.group()) + 1) + text[match.end():]
+    return text[: match.start()] + str(int(match.group()) + 1) + text[match.end() :]
 
 
 def _crawl(directory: Path) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "redline", "-c", str(directory / "redline.toml"), "crawl",
-         "--recheck", "all", "--json"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "redline",
+            "-c",
+            str(directory / "redline.toml"),
+            "crawl",
+            "--recheck",
+            "all",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RedlineError(f"the demo crawl failed:\n{result.stderr[-2000:]}")
@@ -116,6 +127,10 @@ def run_demo(directory: Path, rounds: int) -> Iterator[str]:
 
 
 def _redline(config: Path, *args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "redline", "-c", str(config), *args],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "redline", "-c", str(config), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return out.stdout + (out.stderr if out.returncode else "")

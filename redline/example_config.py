@@ -1,6 +1,6 @@
 """The commented redline.toml that `redline init` writes."""
 
-EXAMPLE = '''\
+EXAMPLE = """\
 # redline configuration. Every path is relative to this file, so cron's working
 # directory does not matter.
 archive_dir = "archive"            # WARC files
@@ -45,4 +45,4 @@ max_per_pass = 500                                  # crawl budget for this site
 # key_prefix = "redline"
 # close_after = "10m"              # a worker closes its WARC file at least this often
 # worker_timeout = "60s"           # silent this long: a worker's requests are requeued
-'''
+"""

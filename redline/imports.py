@@ -173,8 +173,10 @@ def _copy_bounded(package, member, part: Path, budget: list[int]) -> str | None:
             while chunk := src.read(_CHUNK):
                 budget[0] -= len(chunk)
                 if budget[0] < 0:
-                    return (f"inflates past {INFLATE_RATIO} times the package's size;"
-                            " stopped, not imported")
+                    return (
+                        f"inflates past {INFLATE_RATIO} times the package's size;"
+                        " stopped, not imported"
+                    )
                 out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
         return f"cannot be unpacked ({exc}); not imported"

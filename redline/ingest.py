@@ -73,8 +73,12 @@ def ingest_files(config: Config, paths: list[Path]) -> dict:
             # file closed late): replay the whole archive in capture-time order, so the
             # capture is slotted in and the diffs beside it recomputed.
             rebuilt = _rebuild(config)
-            report = {**report, "revisions": rebuilt["revisions"], "changes": rebuilt["changes"],
-                      "rebuilt": True}
+            report = {
+                **report,
+                "revisions": rebuilt["revisions"],
+                "changes": rebuilt["changes"],
+                "rebuilt": True,
+            }
         return report
 
 
@@ -156,7 +160,9 @@ def _index_imports(config: Config, kept: list[Path]) -> dict:
         db.conn.close()
 
 
-def index_files(db, config: Config, paths: list[Path], *, extractions: Extractions | None = None) -> dict:
+def index_files(
+    db, config: Config, paths: list[Path], *, extractions: Extractions | None = None
+) -> dict:
     """Index `paths`' captures, replayed through the tracker in capture-time order.
 
     `extractions` writes what the extractor makes of captures with no metadata record of
@@ -178,8 +184,14 @@ def index_files(db, config: Config, paths: list[Path], *, extractions: Extractio
         counts = _track_all(db, config, pending, articles)
     finally:
         deactivate(token)
-    return {"files": len(paths), "records": records, "captures": len(pending), **counts,
-            "extracted": found.extracted, "faults": [_fault_text(f) for f in faults]}
+    return {
+        "files": len(paths),
+        "records": records,
+        "captures": len(pending),
+        **counts,
+        "extracted": found.extracted,
+        "faults": [_fault_text(f) for f in faults],
+    }
 
 
 def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:
@@ -193,8 +205,9 @@ def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> d
         capture_id = index.capture_id_of_record(db, row.record_id)
         site = _site_for(config, row.url)
         extract = _extractor(row, record, articles.get(row.record_id), site)
-        outcome = captures.feed(capture_id, row, site, extract, headers=record.http_headers,
-                                html=_is_html(record))
+        outcome = captures.feed(
+            capture_id, row, site, extract, headers=record.http_headers, html=_is_html(record)
+        )
         revisions += bool(outcome and outcome.revision is not None)
         changes += bool(outcome and outcome.change_id is not None)
     return {"revisions": revisions, "changes": changes, "late": late}
@@ -219,9 +232,12 @@ def _writer_of(name: str) -> str:
 
 def _extractor(row, record, data, site: Site | None):
     """What the capture's payload gives (capture_rules.Extract), computed only if asked."""
+
     def extract():
         if data is not None:  # our metadata record: the crawl's own extraction
-            return (Article.from_dict(data["article"]), False) if "article" in data else (None, True)
+            return (
+                (Article.from_dict(data["article"]), False) if "article" in data else (None, True)
+            )
         if row.record_type == "revisit" or row.http_status != 200:
             return None, False  # the payload already seen
         if not _is_html(record):
@@ -235,8 +251,16 @@ def _extractor(row, record, data, site: Site | None):
     return extract
 
 
-def _read_file(db, config: Config, path: Path, name: str, faults, articles: dict, pending: list,
-               found: Extractions) -> int:
+def _read_file(
+    db,
+    config: Config,
+    path: Path,
+    name: str,
+    faults,
+    articles: dict,
+    pending: list,
+    found: Extractions,
+) -> int:
     """Index one file's captures; collect its metadata records. Returns the records read."""
     records = 0
     for record in iter_records(path, faults, **_bounds(config, path)):
@@ -257,8 +281,10 @@ def _bounds(config: Config, path: Path) -> dict:
         size = path.stat().st_size
     except OSError:
         size = 0
-    return {"max_record_bytes": config.max_page_bytes + _HEADER_ROOM,
-            "max_inflated_bytes": max(INFLATE_RATIO * size, 1 << 20)}
+    return {
+        "max_record_bytes": config.max_page_bytes + _HEADER_ROOM,
+        "max_inflated_bytes": max(INFLATE_RATIO * size, 1 << 20),
+    }
 
 
 def _read_capture(db, record: WarcRecord, name: str, faults: list, pending: list) -> None:
@@ -275,10 +301,17 @@ def _read_capture(db, record: WarcRecord, name: str, faults: list, pending: list
         return
     earlier = index.capture_by_record(db, row.record_id)
     if earlier and _differs(earlier, row):
-        faults.append(WarcFault(record.file, record.offset, (
-            f"record id {row.record_id} was indexed before from {earlier.warc_file} at offset"
-            f" {earlier.warc_offset} with a different digest ({earlier.payload_digest}, this"
-            f" one {row.payload_digest}): kept the first, this one is not indexed")))
+        faults.append(
+            WarcFault(
+                record.file,
+                record.offset,
+                (
+                    f"record id {row.record_id} was indexed before from {earlier.warc_file} at offset"
+                    f" {earlier.warc_offset} with a different digest ({earlier.payload_digest}, this"
+                    f" one {row.payload_digest}): kept the first, this one is not indexed"
+                ),
+            )
+        )
 
 
 def _differs(earlier: CaptureRow, row: CaptureRow) -> bool:

@@ -11,7 +11,12 @@ from .schedule import iso, utc_now
 
 
 def due_articles(
-    db, site: str, recheck: str, *, limit: int, now: datetime | None = None,
+    db,
+    site: str,
+    recheck: str,
+    *,
+    limit: int,
+    now: datetime | None = None,
 ) -> list[ArticleRow]:
     """Articles of `site` to recheck this pass: `due`, `all` or `none`."""
     if recheck == "none" or not index_queries.has_table(db, "articles"):

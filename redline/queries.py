@@ -30,7 +30,9 @@ def parse_since(text: str, now: datetime | None = None) -> str:
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise QueryError(f"--since {text!r}: give a duration like 24h or 7d, or an ISO date") from None
+        raise QueryError(
+            f"--since {text!r}: give a duration like 24h or 7d, or an ISO date"
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return iso(when)
@@ -52,12 +54,19 @@ def change_json(row) -> dict:
     """The ``changes --json`` shape of a ChangeRow (or a dict with the same keys)."""
     get = row.__getitem__ if isinstance(row, dict) else row.__getattribute__
     return {
-        "url": get("url"), "site": get("site"), "article_id": get("article_id"),
-        "from_revision": get("from_revision"), "to_revision": get("to_revision"),
-        "from_captured_at": get("from_captured_at"), "to_captured_at": get("to_captured_at"),
-        "kinds": json.loads(get("kinds")), "significance": get("significance"),
-        "headline_before": get("headline_before"), "headline_after": get("headline_after"),
-        "added_words": get("added_words"), "removed_words": get("removed_words"),
+        "url": get("url"),
+        "site": get("site"),
+        "article_id": get("article_id"),
+        "from_revision": get("from_revision"),
+        "to_revision": get("to_revision"),
+        "from_captured_at": get("from_captured_at"),
+        "to_captured_at": get("to_captured_at"),
+        "kinds": json.loads(get("kinds")),
+        "significance": get("significance"),
+        "headline_before": get("headline_before"),
+        "headline_after": get("headline_after"),
+        "added_words": get("added_words"),
+        "removed_words": get("removed_words"),
     }
 
 
@@ -75,10 +84,14 @@ def history(db, url: str) -> list[dict]:
     article = find_article(db, url)
     return [
         {
-            "revision": r.number, "captured_at": r.captured_at, "headline": r.headline,
-            "byline": r.byline, "body_sha1": r.body_sha1,
+            "revision": r.number,
+            "captured_at": r.captured_at,
+            "headline": r.headline,
+            "byline": r.byline,
+            "body_sha1": r.body_sha1,
             "warc": {"file": r.warc_file, "offset": r.warc_offset, "length": r.warc_length},
-            "record_id": r.record_id, "repeats": r.repeats,
+            "record_id": r.record_id,
+            "repeats": r.repeats,
         }
         for r in index_queries.timeline(db, article["id"])
     ]
@@ -90,8 +103,14 @@ def search(db, query: str, *, limit: int = 50) -> list[dict]:
     if not terms:
         raise QueryError("give some words to search for")
     return [
-        {"url": r.url, "site": r.site, "revision": r.number, "captured_at": r.captured_at,
-         "headline": r.headline, "snippet": r.snippet}
+        {
+            "url": r.url,
+            "site": r.site,
+            "revision": r.number,
+            "captured_at": r.captured_at,
+            "headline": r.headline,
+            "snippet": r.snippet,
+        }
         for r in index_queries.search_revisions(db, terms, limit)
     ]
 
@@ -115,8 +134,11 @@ def stored_change(db, article_id: int, from_n: int, to_n: int) -> dict | None:
     row = index_queries.change_between(db, article_id, from_n, to_n)
     if row is None:
         return None
-    return {"kinds": json.loads(row.kinds), "significance": row.significance,
-            "diff": json.loads(row.diff) if row.diff else None}
+    return {
+        "kinds": json.loads(row.kinds),
+        "significance": row.significance,
+        "diff": json.loads(row.diff) if row.diff else None,
+    }
 
 
 def article_of_revision(revision: RevisionRow | dict) -> Article:
@@ -125,6 +147,8 @@ def article_of_revision(revision: RevisionRow | dict) -> Article:
     if isinstance(revision, dict):
         revision = RevisionRow(**revision)
     return Article(
-        url="", headline=revision.headline or "", byline=revision.byline or "",
+        url="",
+        headline=revision.headline or "",
+        byline=revision.byline or "",
         paragraphs=tuple(p for p in (revision.body or "").split("\n\n") if p),
     )

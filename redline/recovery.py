@@ -72,8 +72,11 @@ def untracked_article_captures(db, config: Config) -> list[Orphan]:
     rows are dropped so that indexing their records again tracks them.
     """
     rows = index_queries.untracked_responses(db)
-    return [Orphan(cid, record_id, name) for cid, record_id, url, name in rows
-            if any(s.is_article(url) for s in config.sites)]
+    return [
+        Orphan(cid, record_id, name)
+        for cid, record_id, url, name in rows
+        if any(s.is_article(url) for s in config.sites)
+    ]
 
 
 def tracked_now(db, record_ids: list[str]) -> int:

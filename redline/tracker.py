@@ -100,8 +100,13 @@ class Tracker:
         index.ensure_site(self.db, site)
         article_id = index.insert_article(
             self.db,
-            {"url": capture.url, "canonical_url": article.canonical_url, "site": site,
-             "first_seen": capture.fetched_at, "status": str(Status.LIVE)},
+            {
+                "url": capture.url,
+                "canonical_url": article.canonical_url,
+                "site": site,
+                "first_seen": capture.fetched_at,
+                "status": str(Status.LIVE),
+            },
         )
         row = index.article_by_id(self.db, article_id)
         self._revision(row, 1, capture, article, ignore, repeats=None)
@@ -135,11 +140,15 @@ class Tracker:
         change_id = index.insert_change(
             self.db,
             {
-                "article_id": row.id, "from_revision": latest.number, "to_revision": number,
-                "from_captured_at": latest.captured_at, "to_captured_at": capture.fetched_at,
+                "article_id": row.id,
+                "from_revision": latest.number,
+                "to_revision": number,
+                "from_captured_at": latest.captured_at,
+                "to_captured_at": capture.fetched_at,
                 "kinds": kinds + list(change.kinds if change else ()),
                 "significance": change.significance if change else "substantive",
-                "headline_before": latest.headline, "headline_after": article.headline,
+                "headline_before": latest.headline,
+                "headline_after": article.headline,
                 "diff": change.diff if change else None,
                 "added_words": change.added_words if change else 0,
                 "removed_words": change.removed_words if change else 0,
@@ -165,11 +174,18 @@ class Tracker:
         change_id = index.insert_change(
             self.db,
             {
-                "article_id": row.id, "from_revision": latest.number, "to_revision": None,
-                "from_captured_at": latest.captured_at, "to_captured_at": capture.fetched_at,
-                "kinds": [Kind.REMOVED], "significance": "substantive",
-                "headline_before": latest.headline, "headline_after": None, "diff": None,
-                "added_words": 0, "removed_words": 0,
+                "article_id": row.id,
+                "from_revision": latest.number,
+                "to_revision": None,
+                "from_captured_at": latest.captured_at,
+                "to_captured_at": capture.fetched_at,
+                "kinds": [Kind.REMOVED],
+                "significance": "substantive",
+                "headline_before": latest.headline,
+                "headline_after": None,
+                "diff": None,
+                "added_words": 0,
+                "removed_words": 0,
             },
         )
         index.update_article(self.db, row.id, {"status": str(Status.REMOVED)})
@@ -184,8 +200,9 @@ class Tracker:
         twin = index.article_by_url(self.db, new_url)
         if twin is not None and not self._absorb(row, twin):
             return None
-        index.update_article(self.db, row.id, {"url": new_url, "moved_from": old_url,
-                                               "status": str(Status.MOVED)})
+        index.update_article(
+            self.db, row.id, {"url": new_url, "moved_from": old_url, "status": str(Status.MOVED)}
+        )
         return index.article_by_id(self.db, row.id)
 
     def _absorb(self, row: ArticleRow, twin: ArticleRow) -> bool:
@@ -205,16 +222,20 @@ class Tracker:
         index.insert_revision(
             self.db,
             {
-                "article_id": row.id, "number": number, "captured_at": capture.fetched_at,
-                "headline": article.headline, "byline": article.byline,
+                "article_id": row.id,
+                "number": number,
+                "captured_at": capture.fetched_at,
+                "headline": article.headline,
+                "byline": article.byline,
                 "body": "\n\n".join(article.paragraphs),
                 "body_sha1": body_sha1(article.paragraphs),
                 "fingerprint": fingerprint(article, ignore),
-                "published": article.published, "updated": article.updated,
+                "published": article.published,
+                "updated": article.updated,
                 "language": article.language,
                 "capture_id": index.capture_id_of_record(self.db, capture.record_id),
                 "repeats": repeats,
-            }
+            },
         )
         if article.canonical_url:
             index.update_article(self.db, row.id, {"canonical_url": article.canonical_url})
@@ -222,9 +243,14 @@ class Tracker:
     def _checked(self, row, fetched_at: str, *, changed: bool) -> None:
         last_change = fetched_at if changed else (row.last_changed or row.first_seen)
         when = next_check(parse_iso(last_change), parse_iso(fetched_at), self.intervals)
-        index.update_article(self.db, row.id,
-            {"last_checked": fetched_at, "last_changed": last_change,
-             "next_check": when and when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+        index.update_article(
+            self.db,
+            row.id,
+            {
+                "last_checked": fetched_at,
+                "last_changed": last_change,
+                "next_check": when and when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            },
         )
 
 
@@ -249,4 +275,6 @@ def _has_text(article: Article, ignore) -> bool:
 
 def _enough_words(article: Article, latest: RevisionRow, ignore) -> bool:
     before = len((latest.body or "").split())
-    return _has_text(article, ignore) and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * before
+    return (
+        _has_text(article, ignore) and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * before
+    )

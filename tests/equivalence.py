@@ -133,8 +133,10 @@ class Script:
 def tables(db_path: Path) -> dict[str, list[tuple]]:
     """Every row of every table (ids included)."""
     with sqlite3.connect(db_path) as db:
-        names = [r[0] for r in db.execute(
-            "select name from sqlite_master where type = 'table' order by name")]
+        names = [
+            r[0]
+            for r in db.execute("select name from sqlite_master where type = 'table' order by name")
+        ]
         return {n: sorted(db.execute(f'select * from "{n}"'), key=repr)
                 for n in names if n not in NOT_REBUILT}  # fmt: skip
 

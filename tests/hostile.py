@@ -54,8 +54,11 @@ class _Handler(socketserver.BaseRequestHandler):
         """A redirect to the next of endless new URLs."""
         _, _, n = path.partition("?")
         target = f"/?{int(n or 0) + 1}".encode()
-        self.request.sendall(b"HTTP/1.1 302 Found\r\nLocation: " + target
-                             + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        self.request.sendall(
+            b"HTTP/1.1 302 Found\r\nLocation: "
+            + target
+            + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
 
     def _huge_headers(self, path: str) -> None:
         self.request.sendall(b"HTTP/1.1 200 OK\r\n" + HUGE_HEADER + b"Content-Length: 2\r\n\r\nok")

@@ -68,12 +68,16 @@ def fts_problems(db_path: Path) -> list[str]:
 def table_differences(a: dict, b: dict, limit: int = 3) -> list[str]:
     """A few lines naming where two dumps differ: per table, the first rows (by their first
     column, the id) that differ and in which columns (a 20,000-row assert message helps no one)."""
-    out = [f"table {t} only in the {'first' if t in a else 'second'}" for t in sorted(set(a) ^ set(b))]
+    out = [
+        f"table {t} only in the {'first' if t in a else 'second'}" for t in sorted(set(a) ^ set(b))
+    ]
     for table in sorted(set(a) & set(b)):
         if a[table] == b[table]:
             continue
         left, right = _by_key(a[table]), _by_key(b[table])
-        keys = sorted((k for k in left.keys() | right.keys() if left.get(k) != right.get(k)), key=repr)
+        keys = sorted(
+            (k for k in left.keys() | right.keys() if left.get(k) != right.get(k)), key=repr
+        )
         shown = [_row_difference(k, left.get(k), right.get(k)) for k in keys[:limit]]
         out.append(f"{table}: {len(a[table])} vs {len(b[table])} rows, {len(keys)} differ: "
                    + "; ".join(shown))  # fmt: skip

@@ -82,13 +82,16 @@ def test_crawl_worker_and_ingest_give_the_same_rows(tmp_path, redis_url):  # noq
     assert len(by_crawl) == 3 and sum(len(a["changes"]) for a in by_crawl.values()) == 1
     assert meaning(tmp_path / "worker") == by_crawl
     assert meaning(tmp_path / "rebuilt") == by_crawl
-    same_records = table_differences(dump_tables(tmp_path / "crawl" / "redline.db"),
-                                     _unimported(dump_tables(tmp_path / "rebuilt" / "redline.db")))
+    same_records = table_differences(
+        dump_tables(tmp_path / "crawl" / "redline.db"),
+        _unimported(dump_tables(tmp_path / "rebuilt" / "redline.db")),
+    )
     assert same_records == []
 
 
 def _unimported(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     """Ingest keeps what it imports under archive/imported/: the crawl's own file names."""
+
     def name(value):
         return value.removeprefix("imported/") if isinstance(value, str) else value
 

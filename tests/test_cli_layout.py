@@ -42,8 +42,12 @@ def library_files() -> list[Path]:
 def test_each_cli_module_imports_alone():
     assert {"options", "query", "crawl", "archive", "publish", "cluster", "setup"} <= set(MODULES)
     for name in MODULES:
-        result = subprocess.run([sys.executable, "-c", f"import redline.cli.{name}"],
-                                capture_output=True, text=True, cwd=ROOT)
+        result = subprocess.run(
+            [sys.executable, "-c", f"import redline.cli.{name}"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         assert result.returncode == 0, (name, result.stderr[-2000:])
 
 
@@ -76,8 +80,11 @@ def test_json_is_declared_once():
     declared = [p for p in CLI.rglob("*.py") if '"--json"' in p.read_text()]
     assert [p.name for p in declared] == ["options.py"]
     assert (CLI / "options.py").read_text().count('"--json"') == 1
-    takers = [name for name, command in main.commands.items()
-              if any("--json" in p.opts for p in command.params)]
+    takers = [
+        name
+        for name, command in main.commands.items()
+        if any("--json" in p.opts for p in command.params)
+    ]
     assert len(takers) >= 10, takers  # the grep above is not vacuous
 
 
@@ -126,8 +133,10 @@ def test_the_config_after_the_command_wins(tmp_path):
 
 def test_export_takes_the_config_at_either_level(tmp_path):
     missing = tmp_path / "nowhere.toml"
-    for args in (["export", "-c", str(missing), "wacz", "out.wacz"],
-                 ["export", "wacz", "-c", str(missing), "out.wacz"]):
+    for args in (
+        ["export", "-c", str(missing), "wacz", "out.wacz"],
+        ["export", "wacz", "-c", str(missing), "out.wacz"],
+    ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2 and str(missing) in result.output, args
 
@@ -135,6 +144,7 @@ def test_export_takes_the_config_at_either_level(tmp_path):
 def test_the_entry_point_and_python_m_redline_reach_the_group():
     (script,) = entry_points(group="console_scripts", name="redline")
     assert script.value == "redline.cli:main" and script.load() is main
-    result = subprocess.run([sys.executable, "-m", "redline", "--help"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "redline", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0 and "crawl" in result.stdout and "-c, --config" in result.stdout

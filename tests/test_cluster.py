@@ -360,8 +360,10 @@ def test_close_after_rotates_a_busy_workers_file(tmp_path, redis_url):
     with Newsroom(articles=2, seed=4, noise=False) as room:
         room.slow_seconds = 3.0
         config = cluster_config(tmp_path, room, redis_url, "rotate")
-        text = config.read_text().replace(f'start_urls = ["{room.base_url}/"]',
-                            f'start_urls = ["{room.base_url}/", "{room.base_url}/slow"]')
+        text = config.read_text().replace(
+            f'start_urls = ["{room.base_url}/"]',
+            f'start_urls = ["{room.base_url}/", "{room.base_url}/slow"]',
+        )
         config.write_text(text.replace("[cluster]\n", '[cluster]\nclose_after = "1s"\n'))
         (summary,) = cluster_pass(config, 1)
     assert len(summary["warc_files"]) >= 2, "the file open while /slow was awaited was closed"

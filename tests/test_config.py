@@ -113,16 +113,21 @@ BAD_CONFIGS = [
     (GOOD + 'hosts = ["https://amp.news.example/"]\n', "sites[example].hosts", "not a host"),
     (GOOD + 'hosts = ["amp.news.example:99999"]\n', "sites[example].hosts", "not a host"),
     (GOOD + 'hosts = ["amp news"]\n', "sites[example].hosts", "not a host"),
-    (GOOD.replace("rss.xml", "rss.xml\", \"http://news.example:x/"), "sites[example].feeds",
-     "Port"),
-    (GOOD.replace("feeds", "start_urls").replace("article_pattern", "#"),
-     "sites[example].article_pattern", "required with start_urls"),
+    (GOOD.replace("rss.xml", 'rss.xml", "http://news.example:x/'), "sites[example].feeds", "Port"),
+    (
+        GOOD.replace("feeds", "start_urls").replace("article_pattern", "#"),
+        "sites[example].article_pattern",
+        "required with start_urls",
+    ),
     ("[publish]\ndir = 5\n" + SITE, "publish.dir", "must be a string"),
     ("[publish]\nbase_url = 'changes.example.org'\n" + SITE, "publish.base_url", "absolute"),
     (GOOD + "\n[[notify]]\nsites = ['example']\n", "notify[0].url", "required"),
     (GOOD + NOTIFY.replace("json://", "${REDLINE_TEST_UNSET}"), "notify[0].url", "not set"),
-    (GOOD + NOTIFY.replace("json://127.0.0.1:9/hook", "not a url"), "notify[0].url",
-     "not an Apprise URL"),
+    (
+        GOOD + NOTIFY.replace("json://127.0.0.1:9/hook", "not a url"),
+        "notify[0].url",
+        "not an Apprise URL",
+    ),
     (GOOD + NOTIFY + "sites = ['elsewhere']\n", "notify[0].sites", "no site named"),
     (GOOD + NOTIFY + "kinds = ['headlines']\n", "notify[0].kinds", "not one of"),
     (GOOD + NOTIFY + "significance = 'huge'\n", "notify[0].significance", "substantive"),
@@ -162,8 +167,16 @@ def test_commands_that_crawl_need_a_site(tmp_path, command):
 def test_notify_targets_are_kept_with_the_environment_expanded(tmp_path, monkeypatch):
     monkeypatch.setenv("REDLINE_TEST_TOKEN", "s3cret")
     url = 'url = "ntfy://user:${REDLINE_TEST_TOKEN}@127.0.0.1:9/topic"\n'
-    config = load_config(write(tmp_path, GOOD + "[[notify]]\n" + url + "kinds = ['body']\n"
-                               + "silent = true\n[[notify]]\nurl = 'json://127.0.0.1:9/'\n"))
+    config = load_config(
+        write(
+            tmp_path,
+            GOOD
+            + "[[notify]]\n"
+            + url
+            + "kinds = ['body']\n"
+            + "silent = true\n[[notify]]\nurl = 'json://127.0.0.1:9/'\n",
+        )
+    )
     first, second = config.notify
     assert first.url == "ntfy://user:s3cret@127.0.0.1:9/topic" and "s3cret" not in repr(first)
     assert (first.kinds, first.silent, first.significance) == (("body",), True, "minor")

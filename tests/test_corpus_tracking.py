@@ -61,8 +61,9 @@ def test_every_real_headline_edit_is_reported_and_nothing_else(tmp_path, room):
     ids = pages.nunl_ids()
     count = len(pages.nunl_snapshots)
     titles = served_titles(room, ids, range(count))
-    moments = [0] + [s for s in range(1, count)
-                     if any(titles[i][s] != titles[i][s - 1] for i in ids)]
+    moments = [0] + [
+        s for s in range(1, count) if any(titles[i][s] != titles[i][s - 1] for i in ids)
+    ]
     expected = set()
     for i in ids:
         seen = {titles[i][0]}
@@ -76,7 +77,13 @@ def test_every_real_headline_edit_is_reported_and_nothing_else(tmp_path, room):
         crawl(config)
     reported = changes(config)
     assert all(c["kinds"] == ["headline"] for c in reported), [c["kinds"] for c in reported]
-    got = {(int(c["url"].rstrip("/").rsplit("/", 1)[-1]), normalise_text(c["headline_before"]),
-            normalise_text(c["headline_after"])) for c in reported}
+    got = {
+        (
+            int(c["url"].rstrip("/").rsplit("/", 1)[-1]),
+            normalise_text(c["headline_before"]),
+            normalise_text(c["headline_after"]),
+        )
+        for c in reported
+    }
     assert got == expected
     assert len(reported) == len(expected)

@@ -152,7 +152,9 @@ def test_ingest_keeps_two_different_files_with_the_same_name(tmp_path, warc_fixt
     config = tmp_path / "redline.toml"
     config.write_text('[[sites]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
     first = warc_fixtures / "cdxj" / "example.warc.gz"
-    others = [p for p in warc_fixtures.rglob("example.warc.gz") if p.read_bytes() != first.read_bytes()]
+    others = [
+        p for p in warc_fixtures.rglob("example.warc.gz") if p.read_bytes() != first.read_bytes()
+    ]
     assert others, "the fixtures hold two different example.warc.gz"
     for path in (first, others[0], first):
         result = redline(config, "ingest", str(path))

@@ -33,8 +33,12 @@ def room():
 
 def test_broken_pages_do_not_stop_the_pass(tmp_path, room):
     pattern = room.base_url.replace(".", "\\\\.")
-    config = write_config(tmp_path, room.base_url, max_page_bytes=1_000_000,
-                          extra=BAD_SITE.format(base=room.base_url, pattern=pattern))
+    config = write_config(
+        tmp_path,
+        room.base_url,
+        max_page_bytes=1_000_000,
+        extra=BAD_SITE.format(base=room.base_url, pattern=pattern),
+    )
     summary = crawl(config)
     assert summary["new_articles"] == 3, "the good site is crawled in full"
     assert summary["failed"] >= 1, "the reset connection is counted"
@@ -57,8 +61,11 @@ def test_unwritable_archive_is_exit_73(tmp_path, room):
         target.write_text("a file where the archive directory should be")
         extra = ""
         config = write_config(tmp_path, room.base_url, extra=extra)
-        config.write_text(config.read_text().replace('archive_dir = "archive"',
-                                                     'archive_dir = "not-a-dir/archive"'))
+        config.write_text(
+            config.read_text().replace(
+                'archive_dir = "archive"', 'archive_dir = "not-a-dir/archive"'
+            )
+        )
     else:
         (tmp_path / "archive").mkdir()
         (tmp_path / "archive").chmod(0o500)
@@ -133,16 +140,24 @@ def test_a_full_file_size_limit_is_one_line_exit_73_and_nothing_is_lost(tmp_path
     Three pages of 100 kB of incompressible gzip fill the WARC file past the limit
     before the index reaches it.
     """
-    _full_then_recovered(tmp_path, lambda config: _crawl_run(config, 200_000), lambda: None,
-                         articles=3, big_pages=True)
+    _full_then_recovered(
+        tmp_path,
+        lambda config: _crawl_run(config, 200_000),
+        lambda: None,
+        articles=3,
+        big_pages=True,
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tiny tmpfs needs root")
 def test_a_full_archive_disk_is_one_line_exit_73_and_nothing_is_lost(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", str(archive)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", str(archive)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:

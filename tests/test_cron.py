@@ -49,8 +49,9 @@ def room():
 
 def test_quiet_one_line_summary_and_a_log_file(tmp_path, room):
     config = write_config(tmp_path, room.base_url, extra="")
-    text = config.read_text().replace('database = "redline.db"',
-                                      'database = "redline.db"\nlog_file = "redline.log"')
+    text = config.read_text().replace(
+        'database = "redline.db"', 'database = "redline.db"\nlog_file = "redline.log"'
+    )
     config.write_text(text)
     result = redline(config, "crawl")
     assert result.returncode == 0, result.stderr
@@ -71,9 +72,14 @@ def test_a_stale_lock_from_a_killed_run_is_recovered(tmp_path, room):
 def test_scrapy_crawl_news_works_from_the_repository_root(tmp_path, room):
     config = write_config(tmp_path, room.base_url)
     env = dict(os.environ, REDLINE_CONFIG=str(config), PYTHONWARNINGS="ignore")
-    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-s",
-                             "LOG_LEVEL=WARNING"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert list((tmp_path / "archive").glob("redline-*.warc.gz"))
     assert (tmp_path / "redline.db").exists()
@@ -93,17 +99,23 @@ sitemaps = ["{a}/sitemap.xml"]
 start_urls = ["{b}/", "{a}/section", "{a}/empty"]
 article_pattern = "^http://127\\\\.0\\\\.0\\\\.2:\\\\d+/\\\\d{{4}}/"
 """
-WARNING = re.compile(r"^warning: site (\w+) is failing: every feed, sitemap and front page"
-                     r" failed \((\S+): ([^()]+(?:\([^()]*\))?)\)$")
+WARNING = re.compile(
+    r"^warning: site (\w+) is failing: every feed, sitemap and front page"
+    r" failed \((\S+): ([^()]+(?:\([^()]*\))?)\)$"
+)
 
 
-def test_unreachable_and_hostile_sites_are_a_line_each_never_a_traceback(tmp_path, room,
-                                                                         closed_port):
+def test_unreachable_and_hostile_sites_are_a_line_each_never_a_traceback(
+    tmp_path, room, closed_port
+):
     """Refused, no such host, resets, garbage status lines, endless redirects, huge headers,
     and a feed that is gone (404)."""
     with HostileServer("127.0.0.2") as a, HostileServer("127.0.0.3") as b:
-        extra = (UNREACHABLE.format(closed=closed_port) + HOSTILE.format(a=a, b=b)
-                 + MOVED.format(base=room.base_url))
+        extra = (
+            UNREACHABLE.format(closed=closed_port)
+            + HOSTILE.format(a=a, b=b)
+            + MOVED.format(base=room.base_url)
+        )
         config = write_config(tmp_path, room.base_url, extra=extra)
         result = redline(config, "crawl")
     assert result.returncode == 0, result.stderr

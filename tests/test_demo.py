@@ -12,12 +12,18 @@ from tests.crawling import ROOT
 def test_demo_lists_every_edit_the_newsroom_made(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "redline", "demo", "--dir", str(tmp_path / "demo")],
-        capture_output=True, text=True, timeout=240, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
-    made = re.findall(r"newsroom: (headline rewritten|number corrected|paragraph added|byline "
-                      r"changed|article removed|URL changed|removed article back)", out)
+    made = re.findall(
+        r"newsroom: (headline rewritten|number corrected|paragraph added|byline "
+        r"changed|article removed|URL changed|removed article back)",
+        out,
+    )
     assert len(made) == 7
     log = out.split("The change log")[1]
     for kind in ("headline", "body", "byline", "removed", "moved", "restored"):

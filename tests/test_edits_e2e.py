@@ -18,7 +18,7 @@ def one_word(p):
 
 def bump_number(p):
     match = re.search(r"\d+", p[0])
-    return [p[0][: match.start()] + str(int(match.group()) + 1) + p[0][match.end():], *p[1:]]
+    return [p[0][: match.start()] + str(int(match.group()) + 1) + p[0][match.end() :], *p[1:]]
 
 
 def punctuation(p):
@@ -46,8 +46,12 @@ def edited(tmp_path_factory):
         before = {}
         for (name, edit), slug in zip(EDITS.items(), slugs):
             article = room.articles[slug]
-            before[name] = (room.article_url(slug), article.headline, list(article.paragraphs),
-                            article.byline)
+            before[name] = (
+                room.article_url(slug),
+                article.headline,
+                list(article.paragraphs),
+                article.byline,
+            )
             room.edit(slug, **edit(list(article.paragraphs)))
         summary = crawl(config)
         untouched = room.article_url(slugs[-1])
@@ -57,14 +61,26 @@ def edited(tmp_path_factory):
 
 def expect(before, name, kinds, significance, added, removed):
     url, headline = before[name][:2]
-    return {"url": url, "site": "newsroom", "from_revision": 1, "to_revision": 2,
-            "kinds": kinds, "significance": significance, "headline_before": headline,
-            "headline_after": headline, "added_words": added, "removed_words": removed}
+    return {
+        "url": url,
+        "site": "newsroom",
+        "from_revision": 1,
+        "to_revision": 2,
+        "kinds": kinds,
+        "significance": significance,
+        "headline_before": headline,
+        "headline_after": headline,
+        "added_words": added,
+        "removed_words": removed,
+    }
 
 
 def strip(change):
-    return {k: v for k, v in change.items() if k not in ("article_id", "from_captured_at",
-                                                          "to_captured_at")}
+    return {
+        k: v
+        for k, v in change.items()
+        if k not in ("article_id", "from_captured_at", "to_captured_at")
+    }
 
 
 @pytest.mark.parametrize(
@@ -90,8 +106,9 @@ def test_each_edit_gives_its_exact_change(edited, name, kinds, significance, add
 def test_a_removed_paragraph_counts_its_words(edited):
     _, by_url, before, _ = edited
     url, _, paragraphs, _ = before["removed"]
-    assert strip(by_url[url]) == expect(before, "removed", ["body"], "substantive", 0,
-                                        len(paragraphs[1].split()))
+    assert strip(by_url[url]) == expect(
+        before, "removed", ["body"], "substantive", 0, len(paragraphs[1].split())
+    )
 
 
 def test_noise_alone_is_no_change(edited):

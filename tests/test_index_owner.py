@@ -29,8 +29,18 @@ SQL = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # sqlite-utils' table helpers, which write or read without a line of SQL in sight.
-TABLE_CALLS = {"rows_where", "insert", "insert_all", "upsert", "upsert_all", "delete_where",
-               "lookup", "create", "create_index", "enable_fts"}
+TABLE_CALLS = {
+    "rows_where",
+    "insert",
+    "insert_all",
+    "upsert",
+    "upsert_all",
+    "delete_where",
+    "lookup",
+    "create",
+    "create_index",
+    "enable_fts",
+}
 
 
 def _owned(path: Path) -> bool:
@@ -38,8 +48,12 @@ def _owned(path: Path) -> bool:
 
 
 def _sources() -> list[Path]:
-    return [p for package in PACKAGES for p in sorted((ROOT / package).rglob("*.py"))
-            if not _owned(p) and str(p.relative_to(ROOT)) not in EXEMPT]
+    return [
+        p
+        for package in PACKAGES
+        for p in sorted((ROOT / package).rglob("*.py"))
+        if not _owned(p) and str(p.relative_to(ROOT)) not in EXEMPT
+    ]
 
 
 def _text_of(node: ast.AST) -> str:
@@ -58,8 +72,12 @@ def sql_in(source: str) -> list[str]:
         text = _text_of(node)
         if text and SQL.search(text):
             found.append(f"line {node.lineno}: {text.strip()[:60]!r}")
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in TABLE_CALLS and isinstance(node.func.value, ast.Subscript)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in TABLE_CALLS
+            and isinstance(node.func.value, ast.Subscript)
+        ):
             found.append(f"line {node.lineno}: db[...].{node.func.attr}()")
     return found
 
@@ -67,7 +85,8 @@ def sql_in(source: str) -> list[str]:
 def test_no_sql_outside_the_index_modules():
     offences = [f"{p.relative_to(ROOT)} {hit}" for p in _sources() for hit in sql_in(p.read_text())]
     assert offences == [], "SQL belongs in archive/index*.py as a named function:\n" + "\n".join(
-        offences)
+        offences
+    )
 
 
 def test_the_checker_finds_sql_however_it_is_written():
@@ -90,8 +109,11 @@ def test_the_exemptions_still_exist_and_still_need_it():
 
 
 def test_one_way_to_open_the_index():
-    opened = [f"{p.relative_to(ROOT)}" for p in _sources()
-              if re.search(r"sqlite3\.connect\(|sqlite_utils\.Database\(", p.read_text())]
+    opened = [
+        f"{p.relative_to(ROOT)}"
+        for p in _sources()
+        if re.search(r"sqlite3\.connect\(|sqlite_utils\.Database\(", p.read_text())
+    ]
     assert opened == []
     assert not hasattr(index, "open_index_readonly")
 
@@ -136,8 +158,9 @@ def test_a_reader_of_an_older_schema_says_so_in_one_line_and_migrates_nothing(tm
 def test_rows_that_leave_the_index_are_frozen(current):
     db = open_index(current)
     index.ensure_site(db, "news")
-    article_id = index.insert_article(db, {"url": "https://n.example/a", "site": "news",
-                                           "status": "live"})
+    article_id = index.insert_article(
+        db, {"url": "https://n.example/a", "site": "news", "status": "live"}
+    )
     row = index.article_by_url(db, "https://n.example/a")
     assert isinstance(row, ArticleRow) and row.id == article_id and row.site == "news"
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -152,8 +175,16 @@ def test_verdicts_and_kinds_are_defined_once_and_stored_as_text():
 
     assert set(KINDS) <= set(ChangeKind), "diffing's text kinds are kinds of the index"
     assert CHANGE_KINDS == tuple(ChangeKind)
-    assert [str(v) for v in Verdict] == ["new", "changed", "unchanged", "error", "removed",
-                                         "restored", "moved", "skipped"]
+    assert [str(v) for v in Verdict] == [
+        "new",
+        "changed",
+        "unchanged",
+        "error",
+        "removed",
+        "restored",
+        "moved",
+        "skipped",
+    ]
     assert Verdict.NEW == "new" and f"{Verdict.MOVED}" == "moved"
 
 

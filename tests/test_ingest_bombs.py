@@ -40,7 +40,13 @@ def gzip_of_zeros(size: int, prefix: bytes = b"", suffix: bytes = b"") -> bytes:
         crc = zlib.crc32(zeros, crc)
     crc = zlib.crc32(suffix, crc)
     trailer = struct.pack("<II", crc, (len(prefix) + size + len(suffix)) & 0xFFFFFFFF)
-    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + head + block * (size // _CHUNK) + tail + trailer
+    return (
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+        + head
+        + block * (size // _CHUNK)
+        + tail
+        + trailer
+    )
 
 
 def brotli_of_zeros(size: int) -> bytes:
@@ -51,19 +57,29 @@ def brotli_of_zeros(size: int) -> bytes:
 
 
 def warc_head(uri: str, length: int) -> bytes:
-    fields = [("WARC-Type", "response"), ("WARC-Record-ID", new_record_id()),
-              ("WARC-Date", "2024-05-01T10:00:00Z"), ("WARC-Target-URI", uri),
-              ("Content-Type", "application/http;msgtype=response"),
-              ("Content-Length", str(length))]
+    fields = [
+        ("WARC-Type", "response"),
+        ("WARC-Record-ID", new_record_id()),
+        ("WARC-Date", "2024-05-01T10:00:00Z"),
+        ("WARC-Target-URI", uri),
+        ("Content-Type", "application/http;msgtype=response"),
+        ("Content-Length", str(length)),
+    ]
     return ("WARC/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n").encode()
 
 
 def encoded_response(uri: str, coding: str, body: bytes) -> bytes:
-    http = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {coding}\r\n\r\n"
-            .encode() + body)
-    fields = [("WARC-Type", "response"), ("WARC-Record-ID", new_record_id()),
-              ("WARC-Date", "2024-05-01T10:00:00Z"), ("WARC-Target-URI", uri),
-              ("Content-Type", "application/http;msgtype=response")]
+    http = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {coding}\r\n\r\n".encode()
+        + body
+    )
+    fields = [
+        ("WARC-Type", "response"),
+        ("WARC-Record-ID", new_record_id()),
+        ("WARC-Date", "2024-05-01T10:00:00Z"),
+        ("WARC-Target-URI", uri),
+        ("Content-Type", "application/http;msgtype=response"),
+    ]
     return gzip_member(build_record(fields, http))
 
 
@@ -72,22 +88,39 @@ def test_gzip_and_content_encoding_bombs_end_in_bounded_memory(tmp_path: Path):
     block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
     bombs = {
         # one gzip member inflating to 1 GiB of zeros: a record that big
-        "member.warc.gz": gzip_of_zeros(GIB, warc_head("https://news.example/a", len(block) + GIB)
-                                        + block, b"\r\n\r\n"),
+        "member.warc.gz": gzip_of_zeros(
+            GIB, warc_head("https://news.example/a", len(block) + GIB) + block, b"\r\n\r\n"
+        ),
         # a record that declares 2 GiB and holds a few bytes
         "declares.warc": warc_head("https://news.example/b", 2 * GIB) + block + b"short",
         # pages whose HTTP content-encoding inflates to 1 GiB
-        "gzip-encoded.warc.gz": encoded_response("https://news.example/c", "gzip", gzip_of_zeros(GIB)),
-        "brotli-encoded.warc.gz": encoded_response("https://news.example/d", "br",
-                                                   brotli_of_zeros(GIB)),
+        "gzip-encoded.warc.gz": encoded_response(
+            "https://news.example/c", "gzip", gzip_of_zeros(GIB)
+        ),
+        "brotli-encoded.warc.gz": encoded_response(
+            "https://news.example/d", "br", brotli_of_zeros(GIB)
+        ),
     }
     for name, data in bombs.items():
         assert len(data) < 2_000_000, name
         (tmp_path / name).write_bytes(data)
-    command = [sys.executable, "-m", "redline", "-c", str(config), "ingest", "--json",
-               *(str(tmp_path / name) for name in bombs)]
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                         text=True, timeout=400, cwd=ROOT)
+    command = [
+        sys.executable,
+        "-m",
+        "redline",
+        "-c",
+        str(config),
+        "ingest",
+        "--json",
+        *(str(tmp_path / name) for name in bombs),
+    ]
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        capture_output=True,
+        text=True,
+        timeout=400,
+        cwd=ROOT,
+    )
     first, _, rest = out.stdout.partition("\n")
     code, peak_kib = map(int, first.split())
     report = json.loads(rest)

@@ -32,18 +32,34 @@ PARAGRAPHS = "".join(
 
 
 def page(headline: str) -> bytes:
-    return (f"<html><head><title>{headline}</title></head><body><article>"
-            f"<h1>{headline}</h1>{PARAGRAPHS}</article></body></html>").encode()
+    return (
+        f"<html><head><title>{headline}</title></head><body><article>"
+        f"<h1>{headline}</h1>{PARAGRAPHS}</article></body></html>"
+    ).encode()
 
 
-def response(uri: str, body: bytes, *, date: str = "2024-05-01T10:00:00Z",
-             record_id: str | None = None, http_headers: str = "") -> bytes:
-    block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-             + http_headers.encode() + b"\r\n" + body)
-    fields = [("WARC-Type", "response"), ("WARC-Record-ID", record_id or new_record_id()),
-              ("WARC-Date", date), ("WARC-Target-URI", uri),
-              ("WARC-Payload-Digest", sha1_base32(body)),
-              ("Content-Type", "application/http;msgtype=response")]
+def response(
+    uri: str,
+    body: bytes,
+    *,
+    date: str = "2024-05-01T10:00:00Z",
+    record_id: str | None = None,
+    http_headers: str = "",
+) -> bytes:
+    block = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        + http_headers.encode()
+        + b"\r\n"
+        + body
+    )
+    fields = [
+        ("WARC-Type", "response"),
+        ("WARC-Record-ID", record_id or new_record_id()),
+        ("WARC-Date", date),
+        ("WARC-Target-URI", uri),
+        ("WARC-Payload-Digest", sha1_base32(body)),
+        ("Content-Type", "application/http;msgtype=response"),
+    ]
     return gzip_member(build_record(fields, block))
 
 
@@ -89,8 +105,11 @@ def tables(config: Path) -> dict[str, list[tuple]]:
 
 def test_a_javascript_target_is_no_capture_and_a_fault(config, tmp_path):
     path = tmp_path / "other.warc.gz"
-    path.write_bytes(story("harbour") + response("javascript:alert(document.cookie)", page("Evil"))
-                     + response("data:text/html,<h1>x</h1>", page("Data")))
+    path.write_bytes(
+        story("harbour")
+        + response("javascript:alert(document.cookie)", page("Evil"))
+        + response("data:text/html,<h1>x</h1>", page("Data"))
+    )
     code, report = ingest(config, path)
     assert code == 65
     assert report["captures"] == 1
@@ -120,8 +139,12 @@ def test_published_pages_never_link_a_non_web_url_even_from_an_old_index(config,
 
 def test_a_bad_date_is_a_fault_on_its_record_and_reindex_still_works(config, tmp_path):
     path = tmp_path / "dates.warc.gz"
-    path.write_bytes(story("one") + story("two", date="yesterday at noon")
-                     + story("three", date="0000-00-00T00:00:00Z") + story("four"))
+    path.write_bytes(
+        story("one")
+        + story("two", date="yesterday at noon")
+        + story("three", date="0000-00-00T00:00:00Z")
+        + story("four")
+    )
     code, report = ingest(config, path)
     assert code == 65
     assert report["captures"] == 2 and report["revisions"] == 2
@@ -164,7 +187,9 @@ def test_a_record_id_reused_for_another_payload_is_reported_once(config, tmp_pat
     record_id = new_record_id()
     first, second = tmp_path / "first.warc.gz", tmp_path / "second.warc.gz"
     first.write_bytes(story("harbour", record_id=record_id))
-    second.write_bytes(response(f"{BASE}/2024/05/harbour", page("Another page"), record_id=record_id))
+    second.write_bytes(
+        response(f"{BASE}/2024/05/harbour", page("Another page"), record_id=record_id)
+    )
     code, report = ingest(config, first)
     assert (code, report["captures"], report["faults"]) == (0, 1, [])
     code, report = ingest(config, second)
@@ -189,16 +214,27 @@ def test_every_file_ingest_keeps_is_read_by_reindex(config, tmp_path):
     (tmp_path / "crawl.warc.gz.open").write_bytes(story("one"))
     (tmp_path / "capture.dat").write_bytes(story("two", date="2024-05-01T11:00:00Z"))
     warc = story("three", date="2024-05-01T12:00:00Z")
-    (tmp_path / "package.wacz").write_bytes(_zip({
-        "archive/data.warc.gz": warc, "archive/notes.warc": b"not a warc at all",
-        "pages/pages.jsonl": b"{}", "datapackage.json": b"{}"}))
-    code, report = ingest(config, *(tmp_path / n for n in ("crawl.warc.gz.open", "capture.dat",
-                                                           "package.wacz")))
+    (tmp_path / "package.wacz").write_bytes(
+        _zip(
+            {
+                "archive/data.warc.gz": warc,
+                "archive/notes.warc": b"not a warc at all",
+                "pages/pages.jsonl": b"{}",
+                "datapackage.json": b"{}",
+            }
+        )
+    )
+    code, report = ingest(
+        config, *(tmp_path / n for n in ("crawl.warc.gz.open", "capture.dat", "package.wacz"))
+    )
     assert code == 65, "a WACZ member that is not a WARC is a fault"
     assert report["captures"] == 3 and report["refused"] == []
     assert any("archive/notes.warc" in f for f in report["faults"])
-    imported = sorted(str(p.relative_to(config.parent / "archive" / "imported"))
-                      for p in (config.parent / "archive" / "imported").rglob("*") if p.is_file())
+    imported = sorted(
+        str(p.relative_to(config.parent / "archive" / "imported"))
+        for p in (config.parent / "archive" / "imported").rglob("*")
+        if p.is_file()
+    )
     assert imported == ["capture.dat.warc.gz", "crawl.warc.gz", "package/data.warc.gz"]
     before = tables(config)
     assert reindex(config)["captures"] == 3
@@ -227,8 +263,11 @@ def test_fixture_wacz_warcs_are_imported(config, warc_fixtures):
 def test_foreign_captures_are_extracted_once_and_reindex_reads_the_extraction(
     config, warc_fixtures
 ):
-    fixtures = [warc_fixtures / "pywb" / "example.warc.gz", warc_fixtures / "warcio" / "example.arc.gz",
-                warc_fixtures / "pywacz" / "example-iana.warc"]
+    fixtures = [
+        warc_fixtures / "pywb" / "example.warc.gz",
+        warc_fixtures / "warcio" / "example.arc.gz",
+        warc_fixtures / "pywacz" / "example-iana.warc",
+    ]
     code, report = ingest(config, *fixtures)
     assert code == 0, report["faults"]
     assert report["extracted"] >= 3 and report["revisions"] >= 2

@@ -75,8 +75,12 @@ def test_reading_commands_never_import_scrapy(index):
         "'scrapy imported'\n"
     )
     for args in (["history", url], ["changes", "--json"], ["diff", url], ["search", "plan"]):
-        result = subprocess.run([sys.executable, "-c", probe, "-c", str(config), *args],
-                                capture_output=True, text=True, cwd=ROOT)
+        result = subprocess.run(
+            [sys.executable, "-c", probe, "-c", str(config), *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         assert result.returncode == 0, (args, result.stderr[-2000:])
 
 

@@ -19,8 +19,9 @@ from tests.equivalence import Stage, tables
 
 def verdicts(config, url: str) -> list[tuple]:
     with sqlite3.connect(config.parent / "redline.db") as db:
-        return db.execute("select http_status, verdict from captures where url = ? order by id",
-                          [url]).fetchall()
+        return db.execute(
+            "select http_status, verdict from captures where url = ? order by id", [url]
+        ).fetchall()
 
 
 def reindex(config) -> None:
@@ -100,9 +101,19 @@ SITE = Site(name="news", feeds=("https://news.example/rss.xml",), article_patter
 
 
 def hop(status: int, location: str | None, url: str = "https://news.example/2026/11/story"):
-    row = CaptureRow(record_id="<urn:x>", record_type="response", url=url, warc_file="f",
-                     warc_offset=0, warc_length=0, http_status=status, payload_digest=None,
-                     refers_to=None, fetched_at="2026-11-28T09:00:00.000000Z", location=location)
+    row = CaptureRow(
+        record_id="<urn:x>",
+        record_type="response",
+        url=url,
+        warc_file="f",
+        warc_offset=0,
+        warc_length=0,
+        http_status=status,
+        payload_digest=None,
+        refers_to=None,
+        fetched_at="2026-11-28T09:00:00.000000Z",
+        location=location,
+    )
     found = hop_of(SITE, row)
     return found and (found.kind, found.target)
 

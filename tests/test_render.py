@@ -60,8 +60,10 @@ def test_render_text_shows_control_characters_instead_of_sending_them():
 def test_render_html_escapes_and_marks(diff):
     out = render_html(diff)
     assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    assert ('<p class="headline"><span class="label">Headline:</span> Storm kills '
-            '<del>10</del><ins>11</ins> &lt;b&gt;</p>') in out
+    assert (
+        '<p class="headline"><span class="label">Headline:</span> Storm kills '
+        "<del>10</del><ins>11</ins> &lt;b&gt;</p>"
+    ) in out
     assert (
         '<p class="moved" data-from="0" data-to="3"><span class="moved-marker">moved from '
         "paragraph 1 to 4</span> First paragraph about the storm.</p>"

@@ -19,15 +19,17 @@ article_pattern = "^{pattern}/private/\\\\d{{4}}/"
 def test_robots_txt_is_fetched_and_archived_once_and_obeyed(tmp_path):
     with Newsroom(articles=3, seed=4) as room:
         pattern = room.base_url.replace(".", "\\\\.")
-        config = write_config(tmp_path, room.base_url,
-                              extra=PRIVATE.format(base=room.base_url, pattern=pattern))
+        config = write_config(
+            tmp_path, room.base_url, extra=PRIVATE.format(base=room.base_url, pattern=pattern)
+        )
         result = redline(config, "crawl", "--json")
         paths = [path for _, path, _ in room.requests]
     assert result.returncode == 0, result.stderr
     assert paths.count("/robots.txt") == 1, "one fetch serves the rules and the sitemaps"
     assert "/sitemap-index.xml" in paths, "the sitemap robots.txt announces is read"
-    assert not [p for p in paths if p.startswith("/private/")], \
+    assert not [p for p in paths if p.startswith("/private/")], (
         "no page robots.txt disallows is fetched, however many waited for its rules"
+    )
     records = [r for p in (tmp_path / "archive").glob("*.warc.gz") for r in iter_records(p, [])]
     robots = [r for r in records if r.target_uri == f"{room.base_url}/robots.txt"]
     assert sorted(r.warc_type for r in robots) == ["request", "response"], "archived once"
@@ -36,5 +38,6 @@ def test_robots_txt_is_fetched_and_archived_once_and_obeyed(tmp_path):
     (failing,) = summary["sites_failing"]
     assert failing["site"] == "private"
     assert failing["reason"].startswith(
-        f"every feed, sitemap and front page failed ({room.base_url}/private/secret")
+        f"every feed, sitemap and front page failed ({room.base_url}/private/secret"
+    )
     assert failing["reason"].endswith(": Forbidden by robots.txt)")

@@ -71,12 +71,21 @@ def test_the_sites_failing_rule():
         "redline/site/few/error": 2,
     }  # fmt: skip
     assert failing_sites(stats, SITES) == [
-        {"site": "down", "reason": "every feed, sitemap and front page failed"
-                                   " (https://down.test/rss: connection refused)"},
-        {"site": "empty", "reason": "its feeds, sitemaps and front pages yielded no article URL"
-                                    " (check article_pattern)"},
-        {"site": "paywalled", "reason": "2 of 4 captures failed extraction (a redesign, paywall"
-                                        " or consent wall?): check its CSS overrides"},
+        {
+            "site": "down",
+            "reason": "every feed, sitemap and front page failed"
+            " (https://down.test/rss: connection refused)",
+        },
+        {
+            "site": "empty",
+            "reason": "its feeds, sitemaps and front pages yielded no article URL"
+            " (check article_pattern)",
+        },
+        {
+            "site": "paywalled",
+            "reason": "2 of 4 captures failed extraction (a redesign, paywall"
+            " or consent wall?): check its CSS overrides",
+        },
     ], "one failed source of several, or under three captures, is no failing site"
 
 
@@ -89,7 +98,9 @@ def test_only_the_sites_a_pass_crawled_are_judged(tmp_path):
     summary = summarise(stats, load_config(path), 1.0, sites=("b",))
     assert [s["site"] for s in summary["sites_failing"]] == ["b"]
     assert [s["site"] for s in summarise(stats, load_config(path), 1.0)["sites_failing"]] == [
-        "a", "b"]
+        "a",
+        "b",
+    ]
 
 
 def test_errors_that_no_failed_fetch_explains_are_counted_as_unexpected():

@@ -76,7 +76,9 @@ def crawl_and_kill(config: Path, fetches: ArticleFetches, at: int, rng: random.R
     while fetches() < at:
         if process.poll() is not None:
             log = (config.parent / "crawl.log").read_text(errors="replace")[-3000:]
-            assert process.returncode == 0, f"the crawl failed with exit {process.returncode}: {log}"
+            assert process.returncode == 0, (
+                f"the crawl failed with exit {process.returncode}: {log}"
+            )
             return False
         time.sleep(0.01)
     time.sleep(rng.uniform(0, 0.05))  # anywhere in the writing of the next records
@@ -189,7 +191,9 @@ def test_soak(tmp_path):
     reindexed, reindex_s = rebuilt_index(tmp_path, config, "reindexed", "reindex")
     ingested, ingest_s = rebuilt_index(tmp_path, config, "ingested", "ingest", "FILES")
     for what, other in (("reindex", reindexed), ("ingest", ingested)):
-        problems += [f"{what} vs crawl: {d}" for d in table_differences(crawled, dump_tables(other))]
+        problems += [
+            f"{what} vs crawl: {d}" for d in table_differences(crawled, dump_tables(other))
+        ]
     figures = {
         "pages": PAGES, "articles indexed": articles_in(db), "article fetches": run["fetches"],
         "files": len(list(archive.glob("*.warc.gz"))), "records": records,

@@ -14,14 +14,25 @@ from redline.tracker import Tracker
 
 INTERVALS = tuple((parse_duration(a), parse_duration(b)) for a, b in DEFAULT_INTERVALS)
 T0 = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
-BODY = ("The council approved the plan on Monday after a long debate.",
-        "Residents had asked for more time to comment on the proposals.")
+BODY = (
+    "The council approved the plan on Monday after a long debate.",
+    "Residents had asked for more time to comment on the proposals.",
+)
 
 
 def capture(db, n: int, url: str, when: datetime) -> tuple[int, CaptureRow]:
-    row = CaptureRow(record_id=f"<urn:uuid:{n:08d}>", record_type="response", url=url,
-                     warc_file="test.warc.gz", warc_offset=n, warc_length=1, http_status=200,
-                     payload_digest=f"sha1:{n}", refers_to=None, fetched_at=iso(when))
+    row = CaptureRow(
+        record_id=f"<urn:uuid:{n:08d}>",
+        record_type="response",
+        url=url,
+        warc_file="test.warc.gz",
+        warc_offset=n,
+        warc_length=1,
+        http_status=200,
+        payload_digest=f"sha1:{n}",
+        refers_to=None,
+        fetched_at=iso(when),
+    )
     return index.insert_capture(db, row), row
 
 
@@ -33,16 +44,26 @@ def test_a_headline_ab_test_is_reported_once_per_distinct_version(tmp_path):
     outcomes = []
     for n, headline in enumerate(versions):
         cid, row = capture(db, n, url, T0 + timedelta(minutes=20 * n))
-        outcomes.append(tracker.track(cid, row, Article(url=url, headline=headline, paragraphs=BODY),
-                                      site="news"))
+        outcomes.append(
+            tracker.track(
+                cid, row, Article(url=url, headline=headline, paragraphs=BODY), site="news"
+            )
+        )
     assert [o.verdict for o in outcomes] == ["new", "changed", "changed", "changed", "changed"]
     assert [o.revision for o in outcomes] == [1, 2, 3, 4, 5]
     revisions = list(db.query("select number, repeats from revisions order by number"))
-    assert [(r["number"], r["repeats"]) for r in revisions] == [(1, None), (2, None), (3, 1),
-                                                                 (4, 2), (5, None)]
+    assert [(r["number"], r["repeats"]) for r in revisions] == [
+        (1, None),
+        (2, None),
+        (3, 1),
+        (4, 2),
+        (5, None),
+    ]
     changes = list(db.query("select from_revision, to_revision, headline_after from changes"))
     assert [(c["from_revision"], c["to_revision"], c["headline_after"]) for c in changes] == [
-        (1, 2, "Mayor quits"), (4, 5, "Mayor steps down")]
+        (1, 2, "Mayor quits"),
+        (4, 5, "Mayor steps down"),
+    ]
 
 
 def test_a_thin_capture_is_an_extraction_failure_not_a_deletion(tmp_path):
@@ -71,5 +92,6 @@ def test_rechecks_are_due_by_schedule_and_most_overdue_first(tmp_path):
     assert len(due_articles(db, "news", "all", limit=10, now=T0)) == 3
     assert due_articles(db, "news", "none", limit=10, now=T0) == []
     later = T0 + timedelta(minutes=6)
-    assert [r.url.rsplit("/", 1)[-1] for r in due_articles(db, "news", "due", limit=10,
-                                                               now=later)] == ["s1", "s2", "s0"]
+    assert [
+        r.url.rsplit("/", 1)[-1] for r in due_articles(db, "news", "due", limit=10, now=later)
+    ] == ["s1", "s2", "s0"]

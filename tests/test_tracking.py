@@ -36,11 +36,20 @@ def test_a_url_change_after_a_rewrite_keeps_one_history(tmp_path, room):
     new_url = room.move(slug, slug + "-rewritten")
     summary = crawl(config)
     assert (summary["new_articles"], summary["changed"]) == (0, 1), summary
-    assert without_times(changes(config)) == [{
-        "url": new_url, "site": "newsroom", "from_revision": 1, "to_revision": 2,
-        "kinds": ["moved"], "significance": "substantive", "headline_before": headline,
-        "headline_after": headline, "added_words": 0, "removed_words": 0,
-    }]
+    assert without_times(changes(config)) == [
+        {
+            "url": new_url,
+            "site": "newsroom",
+            "from_revision": 1,
+            "to_revision": 2,
+            "kinds": ["moved"],
+            "significance": "substantive",
+            "headline_before": headline,
+            "headline_after": headline,
+            "added_words": 0,
+            "removed_words": 0,
+        }
+    ]
     assert len(article_urls(tmp_path)) == 4 and old_url not in article_urls(tmp_path)
     history = json.loads(redline(config, "history", old_url, "--json").stdout)
     assert [r["revision"] for r in history] == [1, 2], "the old URL still finds the history"
@@ -54,7 +63,10 @@ def test_a_changed_canonical_url_is_a_move(tmp_path, room):
     crawl(config)
     [change] = changes(config)
     assert change["url"] == room.article_url(slug)
-    assert change["kinds"] == ["moved"] and (change["from_revision"], change["to_revision"]) == (1, 2)
+    assert change["kinds"] == ["moved"] and (change["from_revision"], change["to_revision"]) == (
+        1,
+        2,
+    )
 
 
 def test_removed_then_restored(tmp_path, room):
@@ -68,12 +80,30 @@ def test_removed_then_restored(tmp_path, room):
     room.restore(slug)
     crawl(config)
     assert without_times(changes(config)) == [
-        {"url": url, "site": "newsroom", "from_revision": 1, "to_revision": 2,
-         "kinds": ["restored"], "significance": "substantive", "headline_before": headline,
-         "headline_after": headline, "added_words": 0, "removed_words": 0},
-        {"url": url, "site": "newsroom", "from_revision": 1, "to_revision": None,
-         "kinds": ["removed"], "significance": "substantive", "headline_before": headline,
-         "headline_after": None, "added_words": 0, "removed_words": 0},
+        {
+            "url": url,
+            "site": "newsroom",
+            "from_revision": 1,
+            "to_revision": 2,
+            "kinds": ["restored"],
+            "significance": "substantive",
+            "headline_before": headline,
+            "headline_after": headline,
+            "added_words": 0,
+            "removed_words": 0,
+        },
+        {
+            "url": url,
+            "site": "newsroom",
+            "from_revision": 1,
+            "to_revision": None,
+            "kinds": ["removed"],
+            "significance": "substantive",
+            "headline_before": headline,
+            "headline_after": None,
+            "added_words": 0,
+            "removed_words": 0,
+        },
     ]
 
 

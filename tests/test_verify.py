@@ -182,8 +182,6 @@ def test_other_tools_warcs_pass_or_are_named_with_their_fault(tmp_path, warc_fix
     assert report["captures"] == report["index_rows"] > 400
 
 
-
-
 def test_an_open_file_is_no_fault_while_a_writer_holds_the_lock(tmp_path):
     import fcntl
 

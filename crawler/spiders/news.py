@@ -59,11 +59,18 @@ class NewsSpider(scrapy.Spider):
 
     def _discovery_requests(self, site: Site):
         meta = {"site": site.name}
-        hosts = {urlsplit(u).scheme + "://" + urlsplit(u).netloc
-                 for u in (*site.feeds, *site.sitemaps, *site.start_urls)}
+        hosts = {
+            urlsplit(u).scheme + "://" + urlsplit(u).netloc
+            for u in (*site.feeds, *site.sitemaps, *site.start_urls)
+        }
         for host in sorted(hosts):
-            yield scrapy.Request(host + "/robots.txt", self.parse_robots, meta=meta,
-                                 dont_filter=True, errback=self.failed)
+            yield scrapy.Request(
+                host + "/robots.txt",
+                self.parse_robots,
+                meta=meta,
+                dont_filter=True,
+                errback=self.failed,
+            )
         for url in site.feeds:
             yield scrapy.Request(url, self.parse_feed, meta=meta, errback=self.failed)
         for url in site.sitemaps:
@@ -76,8 +83,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response):
         for url in sitemaps_from_robots(response.text, response.url):
-            yield scrapy.Request(url, self.parse_sitemap, meta={"site": response.meta["site"]},
-                                 errback=self.failed)
+            yield scrapy.Request(
+                url, self.parse_sitemap, meta={"site": response.meta["site"]}, errback=self.failed
+            )
 
     def parse_feed(self, response):
         found = parse_feed(response.body, response.url)
@@ -86,8 +94,9 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response):
         found = parse_sitemap(response.body, response.url)
         for url in found.sitemaps:
-            yield scrapy.Request(url, self.parse_sitemap, meta={"site": response.meta["site"]},
-                                 errback=self.failed)
+            yield scrapy.Request(
+                url, self.parse_sitemap, meta={"site": response.meta["site"]}, errback=self.failed
+            )
         yield from self._follow(response, found.links, found.warnings)
 
     def parse_page(self, response):
@@ -131,10 +140,17 @@ class NewsSpider(scrapy.Spider):
         # Rechecks go first, so a moved article's redirect is usually seen before its new
         # URL turns up in a feed (the tracker merges the two histories otherwise).
         return scrapy.Request(
-            url, self.parse_article, headers=headers, errback=self.failed, dont_filter=True,
+            url,
+            self.parse_article,
+            headers=headers,
+            errback=self.failed,
+            dont_filter=True,
             priority=10 if known else 0,
-            meta={"site": site.name, "handle_httpstatus_list": ARTICLE_STATUSES,
-                  "recheck": bool(known)},
+            meta={
+                "site": site.name,
+                "handle_httpstatus_list": ARTICLE_STATUSES,
+                "recheck": bool(known),
+            },
         )
 
     def parse_article(self, response):
@@ -142,6 +158,7 @@ class NewsSpider(scrapy.Spider):
 
     def failed(self, failure):
         request = failure.request
-        self.logger.warning("could not fetch %s: %s", request.url,
-                            note_failure(self.crawler, failure))
+        self.logger.warning(
+            "could not fetch %s: %s", request.url, note_failure(self.crawler, failure)
+        )
         self.crawler.stats.inc_value("redline/failed")

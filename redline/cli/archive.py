@@ -25,11 +25,19 @@ EX_DATAERR = 65  # an input was refused or had faults (sysexits: data format err
 @click.command()
 @config_option
 @click.argument("warcs", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-@click.option("--follow", is_flag=True,
-              help="Keep indexing closed WARC files as workers add them to archive_dir.")
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep indexing closed WARC files as workers add them to archive_dir.",
+)
 @click.option("--once", is_flag=True, help="With --follow: one sweep of archive_dir, then exit.")
-@click.option("--poll", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="With --follow: seconds between sweeps.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="With --follow: seconds between sweeps.",
+)
 @json_option("the report")
 @click.pass_context
 def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
@@ -74,9 +82,11 @@ def _print_ingest(report: dict, as_json: bool) -> None:
     if as_json:
         echo_json(report)
         return
-    click.echo(f"{report['records']} records read from {report['files']} files; "
-               f"{report['captures']} new captures, {report['revisions']} revisions, "
-               f"{report['changes']} changes")
+    click.echo(
+        f"{report['records']} records read from {report['files']} files; "
+        f"{report['captures']} new captures, {report['revisions']} revisions, "
+        f"{report['changes']} changes"
+    )
     for refused in report.get("refused", ()):
         click.echo(f"refused: {refused}", err=True)
     for fault in report["faults"]:

@@ -12,7 +12,12 @@ from redline.errors import ConfigProblem, Locked, RedlineError, Unavailable
 from .context import load_config
 from .crawl import check_writable
 from .options import (
-    config_option, json_option, limit_option, recheck_option, redis_option, sites_option,
+    config_option,
+    json_option,
+    limit_option,
+    recheck_option,
+    redis_option,
+    sites_option,
 )
 from .output import echo_json
 

@@ -13,7 +13,6 @@ import click
 from redline.errors import IndexUnreadable, RedlineError
 
 
-
 def load_config(ctx: click.Context, *, crawling: bool = False):
     """The loaded config; `crawling`: the command crawls, so it needs a site."""
     from redline.config import find_config, load_config as load

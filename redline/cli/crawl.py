@@ -72,12 +72,15 @@ def run_crawl(config, *, sites=(), recheck="due", limit=0) -> dict:
             db.conn.close()
         from crawler.run import run_pass
 
-        summary = run_pass(config, sites=sites, recheck=recheck, limit=limit,
-                           progress=sys.stderr.isatty())
+        summary = run_pass(
+            config, sites=sites, recheck=recheck, limit=limit, progress=sys.stderr.isatty()
+        )
     fatal = summary.pop("fatal", None)
     if fatal:
-        raise CannotWrite(f"{fatal}. The pass stopped; every record written so far is kept."
-                          " Free disk space or fix permissions, then run again.")
+        raise CannotWrite(
+            f"{fatal}. The pass stopped; every record written so far is kept."
+            " Free disk space or fix permissions, then run again."
+        )
     _report_bugs(summary.pop("unexpected_errors", 0), config)
     return summary
 
@@ -86,10 +89,15 @@ def _report_bugs(errors: int, config) -> None:
     """One line for errors no site explains (a redline bug): cron mails get no tracebacks."""
     if not errors:
         return
-    where = (f"the details are in {config.log_file}" if config.log_file
-             else "set log_file in the config to keep the details")
-    click.echo(f"warning: {errors} unexpected error(s) in this pass, probably a bug in redline;"
-               f" {where}", err=True)
+    where = (
+        f"the details are in {config.log_file}"
+        if config.log_file
+        else "set log_file in the config to keep the details"
+    )
+    click.echo(
+        f"warning: {errors} unexpected error(s) in this pass, probably a bug in redline; {where}",
+        err=True,
+    )
 
 
 def _recover(db, config) -> None:

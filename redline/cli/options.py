@@ -33,8 +33,13 @@ site_option = click.option("--site", help="Only this site.")
 url_option = click.option("--url", help="Only this article.")
 sites_option = click.option("--site", "sites", multiple=True,
                             help="Only this site (repeatable).")  # fmt: skip
-recheck_option = click.option("--recheck", type=click.Choice(RECHECK), default="due",
-                              show_default=True, help="Which tracked articles to recapture.")
+recheck_option = click.option(
+    "--recheck",
+    type=click.Choice(RECHECK),
+    default="due",
+    show_default=True,
+    help="Which tracked articles to recapture.",
+)
 limit_option = click.option("--limit", type=click.IntRange(min=0), default=0,
                             help="At most N article fetches.")  # fmt: skip
 redis_option = click.option("--redis", "redis_url",

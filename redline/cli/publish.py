@@ -111,8 +111,14 @@ def publish(ctx, outdir, as_json) -> None:
     except OSError as exc:
         raise CannotWrite(f"cannot write the site into {outdir}: {exc}") from None
     if as_json:
-        echo_json({"outdir": str(report.outdir), "written": list(report.written),
-                   "unchanged": report.unchanged, "changes": report.changes})
+        echo_json(
+            {
+                "outdir": str(report.outdir),
+                "written": list(report.written),
+                "unchanged": report.unchanged,
+                "changes": report.changes,
+            }
+        )
         return
     click.echo(
         f"{outdir}: {len(report.written)} files written, {report.unchanged} unchanged "

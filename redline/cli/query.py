@@ -38,8 +38,10 @@ def changes(ctx, since, site, url, kind, as_json) -> None:
         return
     for r in rows:
         title = r["headline_after"] or r["headline_before"]
-        click.echo(f"{r['to_captured_at']}  {','.join(r['kinds']):<16} {r['significance']:<11}"
-                   f" r{r['from_revision']}->r{r['to_revision'] or '-'}  {title}\n    {r['url']}")
+        click.echo(
+            f"{r['to_captured_at']}  {','.join(r['kinds']):<16} {r['significance']:<11}"
+            f" r{r['from_revision']}->r{r['to_revision'] or '-'}  {title}\n    {r['url']}"
+        )
     if not rows:
         click.echo("no changes")
 
@@ -58,14 +60,23 @@ def history(ctx, url, as_json) -> None:
 
     rows = load_history(query_db(ctx), url)
     if as_json:
-        echo_json([{k: r[k] for k in ("revision", "captured_at", "headline", "byline",
-                                        "body_sha1", "warc")} for r in rows])
+        echo_json(
+            [
+                {
+                    k: r[k]
+                    for k in ("revision", "captured_at", "headline", "byline", "body_sha1", "warc")
+                }
+                for r in rows
+            ]
+        )
         return
     for r in rows:
         again = f" (same as r{r['repeats']})" if r["repeats"] else ""
         click.echo(f"r{r['revision']}  {r['captured_at']}  {r['headline']}{again}")
-        click.echo(f"     {r['byline']}  body sha1 {r['body_sha1'][:12]}  "
-                   f"{r['warc']['file']}@{r['warc']['offset']}")
+        click.echo(
+            f"     {r['byline']}  body sha1 {r['body_sha1'][:12]}  "
+            f"{r['warc']['file']}@{r['warc']['offset']}"
+        )
 
 
 @click.command()
@@ -92,13 +103,19 @@ def diff_between(db, url: str, from_n: int | None, to_n: int | None) -> dict:
     recorded = stored_change(db, article["id"], old["number"], new["number"])
     if recorded is None:  # a pair with no recorded change (not adjacent): computed, not stored
         change = compare_articles(article_of_revision(old), article_of_revision(new))
-        recorded = {"kinds": list(change.kinds), "significance": change.significance,
-                    "diff": change.diff} if change else {"kinds": [], "significance": None,
-                                                         "diff": None}
+        recorded = (
+            {"kinds": list(change.kinds), "significance": change.significance, "diff": change.diff}
+            if change
+            else {"kinds": [], "significance": None, "diff": None}
+        )
     return {
-        "url": article["url"], "from_revision": old["number"], "to_revision": new["number"],
-        "from_captured_at": old["captured_at"], "to_captured_at": new["captured_at"],
-        "headline_before": old["headline"], "headline_after": new["headline"],
+        "url": article["url"],
+        "from_revision": old["number"],
+        "to_revision": new["number"],
+        "from_captured_at": old["captured_at"],
+        "to_captured_at": new["captured_at"],
+        "headline_before": old["headline"],
+        "headline_after": new["headline"],
         **recorded,
     }
 
@@ -112,9 +129,11 @@ def show_diff(result: dict, fmt: str, *, color: bool) -> str:
         return f"r{result['from_revision']} and r{result['to_revision']} are the same"
     if fmt == "html":
         return render_html(result["diff"])
-    head = (f"{result['url']}\nr{result['from_revision']} {result['from_captured_at']} -> "
-            f"r{result['to_revision']} {result['to_captured_at']}  "
-            f"[{', '.join(result['kinds'])}; {result['significance']}]\n")
+    head = (
+        f"{result['url']}\nr{result['from_revision']} {result['from_captured_at']} -> "
+        f"r{result['to_revision']} {result['to_captured_at']}  "
+        f"[{', '.join(result['kinds'])}; {result['significance']}]\n"
+    )
     return head + render_text(result["diff"], color=color)
 
 
@@ -135,8 +154,10 @@ def search(ctx, query, as_json) -> None:
         echo_json(rows)
         return
     for r in rows:
-        click.echo(f"r{r['revision']} {r['captured_at']} {r['headline']}\n    {r['url']}\n"
-                   f"    {r['snippet']}")
+        click.echo(
+            f"r{r['revision']} {r['captured_at']} {r['headline']}\n    {r['url']}\n"
+            f"    {r['snippet']}"
+        )
     if not rows:
         click.echo("nothing found")
 

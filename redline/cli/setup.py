@@ -37,8 +37,14 @@ def init(directory: str) -> None:
 @click.command()
 @config_option  # accepted like everywhere; the demo writes its own config
 @click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True)
-@click.option("--dir", "directory", type=click.Path(file_okay=False), default="redline-demo",
-              show_default=True, help="Where the demo's archive and index go.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default="redline-demo",
+    show_default=True,
+    help="Where the demo's archive and index go.",
+)
 def demo(rounds, directory) -> None:
     """The whole job against a bundled local newsroom that edits its articles (offline).
 
@@ -65,9 +71,11 @@ def extract(ctx, source, site, as_json) -> None:
     if as_json:
         echo_json(result)
         return
-    click.echo(f"headline:  {result['headline']}\nbyline:    {result['byline']}\n"
-               f"published: {result['published']}\nupdated:   {result['updated']}\n"
-               f"language:  {result['language']}\n\n{result['body']}")
+    click.echo(
+        f"headline:  {result['headline']}\nbyline:    {result['byline']}\n"
+        f"published: {result['published']}\nupdated:   {result['updated']}\n"
+        f"language:  {result['language']}\n\n{result['body']}"
+    )
 
 
 def _read(source: str, user_agent: str) -> tuple[bytes, str]:
@@ -102,8 +110,12 @@ def extract_source(ctx, source: str, site_name: str | None) -> dict:
     except ExtractionError as exc:
         raise RedlineError(f"{source}: {exc}") from None
     return {
-        "url": article.url, "headline": article.headline, "byline": article.byline,
-        "published": article.published, "updated": article.updated, "body": article.body,
+        "url": article.url,
+        "headline": article.headline,
+        "byline": article.byline,
+        "published": article.published,
+        "updated": article.updated,
+        "body": article.body,
         "language": article.language,
     }
 

@@ -23,8 +23,16 @@ TEMPLATES = Path(__file__).with_name("templates")
 RECENT = 100  # changes listed on the index and site pages
 BUILD = "site-1"  # bump when page structure changes outside the templates
 # A timeline entry's revision fields (what the article template and the manifest see).
-_TIMELINE = ("number", "captured_at", "headline", "byline", "repeats", "warc_file",
-             "warc_offset", "record_id")
+_TIMELINE = (
+    "number",
+    "captured_at",
+    "headline",
+    "byline",
+    "repeats",
+    "warc_file",
+    "warc_offset",
+    "record_id",
+)
 
 
 @dataclass(frozen=True)
