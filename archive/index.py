@@ -30,8 +30,9 @@ from .index_schema import IndexOutdated, migrations, open_index  # noqa: F401 (r
 
 # The tracker's hot path uses plain SQL: sqlite-utils' table helpers introspect the schema
 # and commit on every call, which made a reindex spend most of its time in bookkeeping.
-# The caller owns the transaction (Tracker.track commits once per capture, ingest once
-# per file): nothing here commits.
+# The caller owns the transaction, opened with `db.atomic()` (Tracker.track once per
+# capture, ingest once per file): nothing here commits. Not `with db.conn:`: that opens
+# no transaction, and sqlite-utils' execute() commits every write made outside one.
 
 _ARTICLE = f"select {columns(ArticleRow)} from articles"
 _REVISION = f"select {columns(RevisionRow)} from revisions"

@@ -51,7 +51,7 @@ class CrawlSession:
         """Index a capture row (its id); without an index, `redline ingest` will."""
         if self.db is None:
             return None
-        with self.db.conn:
+        with self.db.atomic():
             return insert_capture(self.db, row)
 
     def fail(self, crawler: Crawler, message: str) -> None:

@@ -122,7 +122,7 @@ class ArticleCaptures:
         if hop.kind == "moved":
             self.moves[hop.target] = (origin, capture_id)
             known = index.article_by_url(self.db, origin)
-            with self.db.conn:  # the hop's own verdict; the move waits for its target
+            with self.db.atomic():  # the hop's own verdict; the move waits for its target
                 index.set_capture_verdict(self.db, capture_id, known and known.id, Verdict.MOVED)
             return None
         # The article the redirect chain started from is the one gone or walled off.

@@ -176,7 +176,7 @@ def index_files(
     root = config.archive_dir.resolve()
     for path in paths:
         name = _relative(path, root)
-        with db.conn:  # one transaction per file
+        with db.atomic():  # one transaction per file
             records += _read_file(db, config, path, name, faults, articles, pending, found)
     pending.sort(key=lambda p: (p.row.fetched_at, p.order))
     token = activate(found)  # the tracking side's extraction goes through `found`

@@ -47,7 +47,7 @@ def recover(db, config: Config, *, only_abandoned: bool) -> Recovery:
     files = [p for p in open_files(config.archive_dir) if not only_abandoned or abandoned(p)]
     closed = tuple(close_open_file(p, config.archive_dir) for p in files)
     orphans = untracked_article_captures(db, config)
-    with db.conn:
+    with db.atomic():
         index.delete_captures(db, [o.id for o in orphans])
     names = {c.final_file for c in closed if c.final_file} | {o.warc_file for o in orphans}
     paths = [config.archive_dir / n for n in sorted(names) if (config.archive_dir / n).exists()]

@@ -60,7 +60,7 @@ class Tracker:
         then the page could not be read (extraction failed, a consent wall).
         """
         self._absorbed = None
-        with self.db.conn:
+        with self.db.atomic():
             outcome = self._track(capture, article, site, ignore, moved_from, failed)
             outcome = replace(outcome, absorbed=self._absorbed)
             index.set_capture_verdict(self.db, capture_id, outcome.article_id, outcome.verdict)

@@ -95,3 +95,32 @@ def test_rechecks_are_due_by_schedule_and_most_overdue_first(tmp_path):
     assert [
         r.url.rsplit("/", 1)[-1] for r in due_articles(db, "news", "due", limit=10, now=later)
     ] == ["s1", "s2", "s0"]
+
+
+def test_tracking_a_capture_is_one_transaction(tmp_path):
+    """A failure after the article row is written (here a trigger refusing the revision;
+    in life a kill or a full disk) leaves nothing of that capture's tracking behind.
+    sqlite-utils commits each write made outside a transaction, so `with conn:` alone
+    did not make one: a crawl killed mid-tracking left articles with no revision."""
+    import sqlite3
+
+    import pytest
+
+    db = index.open_index(tmp_path / "r.db")
+    db.execute(
+        "create trigger refuse before insert on revisions begin select raise(abort, 'refused'); end"
+    )
+    tracker = Tracker(db, INTERVALS)
+    url = "https://news.example/2026/11/story"
+    cid, row = capture(db, 1, url, T0)
+    with pytest.raises(sqlite3.IntegrityError):
+        tracker.track(
+            cid, row, Article(url=url, headline="Mayor resigns", paragraphs=BODY), site="news"
+        )
+    assert db.execute("select count(*) from articles").fetchone()[0] == 0
+    assert db.execute("select verdict from captures where id = ?", [cid]).fetchone()[0] is None
+    db.execute("drop trigger refuse")
+    outcome = tracker.track(
+        cid, row, Article(url=url, headline="Mayor resigns", paragraphs=BODY), site="news"
+    )
+    assert (outcome.verdict, outcome.revision) == ("new", 1)
