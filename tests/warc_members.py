@@ -71,9 +71,8 @@ def healing_problems(original: bytes, healed: bytes, tail: bytes) -> list[str]:
     """Why healing `original` (a killed `.open` file) into `healed` + a torn `tail` lost a
     complete record; empty when it did not.
 
-    The one complete record repair may cut is a last response/revisit whose request was
-    never written (archive/repair.py: the pair must be adjacent, and the crawl never
-    indexed it).
+    Repair cuts no complete record, not even a last response/revisit whose request a
+    kill prevented (archive/repair.py keeps it, and recovery indexes it).
     """
     if healed + tail != original:
         return [f"healed file ({len(healed)} B) + torn tail ({len(tail)} B) is not the killed "
@@ -82,8 +81,7 @@ def healing_problems(original: bytes, healed: bytes, tail: bytes) -> list[str]:
     cut = [m for m in complete if m.end > len(healed)]
     if cut and cut[0].offset < len(healed):
         return [f"the cut at {len(healed)} splits the record {cut[0]}"]
-    lone_capture = len(cut) == 1 and cut[0] is complete[-1] and cut[0].warc_type in CAPTURE_TYPES
-    if cut and not lone_capture:
+    if cut:
         listed = "; ".join(str(m) for m in cut[:3])
         return [f"{len(cut)} complete records of {len(complete)} moved to torn/, "
                 f"from offset {len(healed)} of {len(original)}: {listed}"]  # fmt: skip
