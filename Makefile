@@ -7,14 +7,18 @@ TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test tools lint bench soak clean
 
+# setuptools warns about every editable install ("folders with the same name as your
+# package"): true of any source checkout, and noise in a newcomer's first output.
+QUIET_PIP := PYTHONWARNINGS=ignore $(BIN)/pip install --quiet
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(QUIET_PIP) --upgrade pip
+	$(QUIET_PIP) -e .
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,cluster]'
+	$(QUIET_PIP) -e '.[test,cluster]'
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)
