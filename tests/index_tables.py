@@ -35,8 +35,15 @@ def _is_fts(db: sqlite3.Connection, name: str) -> bool:
     return "virtual table" in sql.lower() and "using fts" in sql.lower()
 
 
-def dump_tables(db_path: Path) -> dict[str, list[tuple]]:
-    """{table: its rows, ids included, sorted by every column} for every table compared."""
+def dump_tables(db_path: Path, *, captures_by_record: bool = False) -> dict[str, list[tuple]]:
+    """{table: its rows, ids included, sorted by every column} for every table compared.
+
+    `captures_by_record`: a capture's id (in `captures` and `revisions.capture_id`) is
+    replaced by its record id. After a kill, the records a crawl archived but had not yet
+    indexed are indexed by recovery, after the ones that followed them, so their row ids
+    differ from a rebuild's; every other id (articles, revisions, changes: what permalinks
+    use) still has to be equal.
+    """
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         dump = {}
@@ -45,9 +52,21 @@ def dump_tables(db_path: Path) -> dict[str, list[tuple]]:
             order = ", ".join(str(i) for i in range(1, width + 1))
             rowid = "rowid, " if _is_fts(db, name) else ""
             dump[name] = db.execute(f'select {rowid}* from "{name}" order by {order}').fetchall()
+        if captures_by_record:
+            _captures_by_record(db, dump)
         return dump
     finally:
         db.close()
+
+
+def _captures_by_record(db: sqlite3.Connection, dump: dict[str, list[tuple]]) -> None:
+    records = dict(db.execute("select id, record_id from captures"))
+    dump["captures"] = sorted((row[1], *row[1:]) for row in dump["captures"])
+    columns = [d[0] for d in db.execute("select * from revisions limit 0").description]
+    at = columns.index("capture_id")
+    dump["revisions"] = [
+        (*row[:at], records.get(row[at]), *row[at + 1 :]) for row in dump["revisions"]
+    ]
 
 
 def fts_problems(db_path: Path) -> list[str]:

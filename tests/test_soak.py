@@ -187,12 +187,13 @@ def test_soak(tmp_path):
     healed_problems, torn_bytes, lone = healing_report(archive, run["originals"])
     problems += read_problems + healed_problems + fts_problems(db)
     problems += [f"{url}: captured, never tracked" for url in articles_without_revision(db)]
-    crawled = dump_tables(db)
+    crawled = dump_tables(db, captures_by_record=True)
     reindexed, reindex_s = rebuilt_index(tmp_path, config, "reindexed", "reindex")
     ingested, ingest_s = rebuilt_index(tmp_path, config, "ingested", "ingest", "FILES")
     for what, other in (("reindex", reindexed), ("ingest", ingested)):
         problems += [
-            f"{what} vs crawl: {d}" for d in table_differences(crawled, dump_tables(other))
+            f"{what} vs crawl: {d}"
+            for d in table_differences(crawled, dump_tables(other, captures_by_record=True))
         ]
     figures = {
         "pages": PAGES, "articles indexed": articles_in(db), "article fetches": run["fetches"],
