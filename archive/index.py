@@ -26,7 +26,7 @@ from .index_rows import (  # noqa: F401 (re-exported)
     Verdict,
     columns,
 )
-from .index_schema import IndexOutdated, migrations, open_index  # noqa: F401 (re-exported)
+from .index_schema import IndexOutdated, NotAnIndex, migrations, open_index  # noqa: F401 (re-exported)
 
 # The tracker's hot path uses plain SQL: sqlite-utils' table helpers introspect the schema
 # and commit on every call, which made a reindex spend most of its time in bookkeeping.

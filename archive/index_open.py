@@ -71,10 +71,10 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
     tables = {name for (name,) in conn.execute("select name from sqlite_master")}
     if "_sqlite_migrations" not in tables:
-        # An index of any age has its migrations table; without it and ours, the file
-        # is some other SQLite database.
+        # An index of any age has its migrations table; without it and ours, a file with
+        # tables is some other SQLite database (an empty one is an index not made yet).
         missing = [t for t in BASE_TABLES if t not in tables]
-        if missing:
+        if missing and tables:
             raise NotAnIndex(f"it has no {missing[0]} table, so it is no redline index")
         raise IndexOutdated(path, list(MIGRATIONS))
     applied = {

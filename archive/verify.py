@@ -245,11 +245,17 @@ def check_index(database: Path | None, archive_dir: Path, scan: _Scan) -> int:
     if database is None or not Path(database).exists():
         if scan.captures:
             where = str(database) if database else "(none)"
-            scan.problems.append(
-                Problem("index", where, None, None, "no index: run `redline reindex`")
-            )
+            missing = Problem("index", where, None, None, "no index: run `redline reindex`")
+            (scan.notes if scan.writer_active else scan.problems).append(missing)
         return 0
-    rows = read_capture_rows(Path(database))
+    try:
+        rows = read_capture_rows(Path(database))
+    except IndexUnreadable as exc:
+        if not scan.writer_active:
+            raise
+        # The running crawl is creating or migrating it: nothing to hold against it yet.
+        scan.notes.append(Problem("index", str(database), None, None, str(exc)))
+        return 0
     indexed = set()
     for record_id, warc_file, offset in rows:
         indexed.add(record_id)

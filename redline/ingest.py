@@ -122,7 +122,7 @@ def _unindexed(config: Config, paths: list[Path]) -> list[Path]:
         return paths
     try:
         db = index.open_index(config.database, readonly=True)
-    except index.IndexOutdated:
+    except (index.IndexOutdated, index.NotAnIndex):
         return paths  # indexed again once migrated: a capture already there adds nothing
     try:
         known = index_queries.indexed_warc_files(db)

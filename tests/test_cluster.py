@@ -219,7 +219,11 @@ def test_sigterm_finishes_current_records_closes_files_and_exits_0(tmp_path, red
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while revisions(tmp_path) < 150:
-        assert time.monotonic() < deadline and follower.poll() is None, "ingest --follow stalled"
+        if follower.poll() is not None:
+            raise AssertionError(
+                f"ingest --follow exited {follower.returncode}: {follower.stderr.read()[-3000:]}"
+            )
+        assert time.monotonic() < deadline, "ingest --follow stalled"
         time.sleep(0.1)
     follower.send_signal(signal.SIGTERM)
     out, err = follower.communicate(timeout=30)

@@ -73,6 +73,6 @@ def test_verify_passes_while_a_crawl_writes(tmp_path):
         finally:
             process.wait(timeout=120)
         runs.append(redline(config, "verify"))
-    failed = [r.stdout[-2000:] for r in runs if r.returncode != 0]
+    failed = [r.stdout[-2000:] + r.stderr[-2000:] for r in runs if r.returncode != 0]
     assert failed == []
     assert during > 0, "no verify ran while the crawl had a file open: the test proved nothing"
