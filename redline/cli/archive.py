@@ -127,9 +127,14 @@ def verify(ctx: click.Context, repair: bool, as_json: bool) -> None:
     config = load_config(ctx)
     repaired = _repair(config) if repair else None
     writing = lock_held(config.database)
-    report = _verify(config, writing)
-    if not writing and lock_held(config.database):  # a crawl started meanwhile: read again
-        report = _verify(config, True)
+    try:
+        report = _verify(config, writing)
+    except RedlineError:
+        if writing or not lock_held(config.database):
+            raise
+        report = None  # a crawl started meanwhile and is creating the index
+    if report is None or (not writing and lock_held(config.database)):
+        report = _verify(config, True)  # a crawl started meanwhile: read again
     if as_json:
         data = report.to_dict()
         if repaired is not None:
