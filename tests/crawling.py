@@ -7,7 +7,10 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
+
+from archive.warc_writer import HttpExchange
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +75,28 @@ def changes(config: Path, *args: str) -> list[dict]:
     result = redline(config, "changes", "--json", *args)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
+
+
+def start_crawl(config: Path, recheck: str = "all") -> subprocess.Popen:
+    """A crawl in the background, quiet, for tests that kill it or look on meanwhile."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--recheck", recheck],
+        cwd=config.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, PYTHONWARNINGS="ignore"),
+    )
+
+
+def story_exchange(n: int, body: bytes, content_type: str = "text/html") -> HttpExchange:
+    """Fetch number `n` of a story page, for tests that write WARCs without crawling."""
+    return HttpExchange(
+        url=f"http://127.0.0.1:8000/2026/11/story-{n}",
+        method="GET",
+        request_headers=[("Host", "127.0.0.1:8000"), ("User-Agent", "redline-test")],
+        status=200,
+        reason="OK",
+        response_headers=[("Content-Type", content_type), ("Content-Length", str(len(body)))],
+        body=body,
+        date=datetime(2026, 11, 28, 12, n % 60, tzinfo=timezone.utc),
+    )

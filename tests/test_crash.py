@@ -4,43 +4,27 @@ and a normal crawl; nothing unreadable, no complete capture lost or indexed twic
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.repair import close_open_file
 from archive.warc_reader import iter_records
-from archive.warc_writer import HttpExchange, WarcWriter
+from archive.warc_writer import WarcWriter
 from redline.newsroom import Newsroom
-from tests.crawling import crawl, redline, write_config
+from tests.crawling import crawl, redline, start_crawl, story_exchange, write_config
 
 KILLS = 3
 SEED = 20261128
 
 
-def exchange(n: int) -> HttpExchange:
-    return HttpExchange(
-        url=f"http://127.0.0.1:8000/2026/11/story-{n}",
-        method="GET",
-        request_headers=[("Host", "127.0.0.1:8000"), ("User-Agent", "redline-test")],
-        status=200,
-        reason="OK",
-        response_headers=[("Content-Type", "text/html"), ("Content-Length", "11")],
-        body=b"hello world",
-        date=datetime(2026, 11, 28, 12, n, tzinfo=timezone.utc),
-    )
-
-
 def test_closing_an_open_file_keeps_every_whole_record_and_saves_the_torn_tail(tmp_path):
     with WarcWriter(tmp_path) as writer:
-        writer.write_exchange(exchange(1))
-        writer.write_exchange(exchange(2))
+        writer.write_exchange(story_exchange(1, b"hello world"))
+        writer.write_exchange(story_exchange(2, b"hello world"))
     (good,) = tmp_path.glob("*.warc.gz")
     whole = good.read_bytes()
     records = list(iter_records(good, []))
@@ -63,8 +47,8 @@ def test_a_damaged_file_with_whole_records_after_the_damage_is_left_alone(tmp_pa
     """Recovery cuts only a tail proven incomplete: garbage followed by healthy records
     is for a person to look at, and every byte stays where it was."""
     with WarcWriter(tmp_path) as writer:
-        writer.write_exchange(exchange(1))
-        writer.write_exchange(exchange(2))
+        writer.write_exchange(story_exchange(1, b"hello world"))
+        writer.write_exchange(story_exchange(2, b"hello world"))
     (good,) = tmp_path.glob("*.warc.gz")
     whole = good.read_bytes()
     records = list(iter_records(good, []))
@@ -84,16 +68,6 @@ def test_an_open_file_with_nothing_complete_is_set_aside_whole(tmp_path):
     closed = close_open_file(open_file, tmp_path)
     assert closed.final_file is None and not open_file.exists()
     assert (tmp_path / closed.tail_saved_as).read_bytes() == b"\x1f\x8b\x08\x00torn"
-
-
-def start_crawl(config: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--recheck", "all"],
-        cwd=config.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, PYTHONWARNINGS="ignore"),
-    )
 
 
 def wait_for_open_warc(archive: Path, process: subprocess.Popen, limit: float = 30) -> None:

@@ -11,12 +11,9 @@ that rarely, so the exact boundaries are also built on purpose below.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,10 +22,10 @@ import pytest
 
 from archive.repair import close_open_file
 from archive.warc_build import build_record, gzip_member
-from archive.warc_writer import HttpExchange, WarcWriter
+from archive.warc_writer import WarcWriter
 from bench.crawl import CONFIG  # the bulk site, as the benchmarks and the soak crawl it
 from redline.newsroom import Newsroom
-from tests.crawling import redline
+from tests.crawling import redline, start_crawl, story_exchange
 from tests.index_tables import articles_without_revision
 from tests.warc_members import CAPTURE_TYPES, CHUNK, complete_records, healing_problems, our_records
 
@@ -57,20 +54,10 @@ def write_bulk_config(directory: Path, base: str) -> Path:
     return path
 
 
-def start_crawl(config: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--recheck", "none"],
-        cwd=config.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, PYTHONWARNINGS="ignore"),
-    )
-
-
 def kill_when_large(config: Path, size: int, limit: float = 60) -> dict[str, bytes]:
     """Start a crawl, SIGKILL it once its `.open` file holds `size` bytes; the killed files."""
     archive = config.parent / "archive"
-    process = start_crawl(config)
+    process = start_crawl(config, recheck="none")
     deadline = time.monotonic() + limit
     while open_bytes(archive) < size:
         assert process.poll() is None, f"the crawl ended before its WARC reached {size} bytes"
@@ -167,19 +154,6 @@ def assert_power_cuts_heal(scratch: Path, killed: dict[str, bytes], rng: random.
 # The exact boundaries, built on purpose: a random kill rarely lands a member there.
 
 
-def exchange(n: int, body: bytes) -> HttpExchange:
-    return HttpExchange(
-        url=f"http://127.0.0.1:8000/2026/11/story-{n}",
-        method="GET",
-        request_headers=[("Host", "127.0.0.1:8000"), ("User-Agent", "redline-test")],
-        status=200,
-        reason="OK",
-        response_headers=[("Content-Type", "text/html"), ("Content-Length", str(len(body)))],
-        body=body,
-        date=datetime(2026, 11, 28, 12, n % 60, tzinfo=timezone.utc),
-    )
-
-
 def padding_member(size: int, rng: random.Random) -> bytes | None:
     """One gzip member of exactly `size` bytes holding a resource record; None if no such."""
     noise = rng.randbytes(size)  # incompressible: the member grows a byte per payload byte
@@ -197,7 +171,7 @@ def warc_with_member_at(directory: Path, target: int, rng: random.Random) -> byt
     """A WARC of our writer's captures, padded so that a response's member starts at `target`."""
     with WarcWriter(directory) as writer:
         for n in range(80):
-            writer.write_exchange(exchange(n, rng.randbytes(rng.randint(200, 9000))))
+            writer.write_exchange(story_exchange(n, rng.randbytes(rng.randint(200, 9000))))
     (path,) = directory.glob("*.warc.gz")
     data = path.read_bytes()
     responses = [m.offset for m in complete_records(data) if m.warc_type == "response"]

@@ -3,35 +3,19 @@ is writing them; only real faults fail it."""
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 import time
-from datetime import datetime, timezone
 
 from archive.verify import verify_archive
 from archive.warc_lint import count_gzip_members
 from archive.warc_writer import HttpExchange, WarcWriter
 from redline.newsroom import Newsroom
-from tests.crawling import redline, write_config
+from tests.crawling import redline, start_crawl, story_exchange, write_config
 
 
 def exchange(n: int, rng: random.Random) -> HttpExchange:
     body = rng.randbytes(rng.randint(1_000, 30_000))  # incompressible: the file grows fast
-    return HttpExchange(
-        url=f"http://127.0.0.1:8000/2026/11/story-{n}",
-        method="GET",
-        request_headers=[("Host", "127.0.0.1:8000"), ("User-Agent", "redline-test")],
-        status=200,
-        reason="OK",
-        response_headers=[
-            ("Content-Type", "application/octet-stream"),
-            ("Content-Length", str(len(body))),
-        ],
-        body=body,
-        date=datetime(2026, 11, 28, 12, n % 60, tzinfo=timezone.utc),
-    )
+    return story_exchange(n, body, "application/octet-stream")
 
 
 def test_a_clean_file_of_several_mebibytes_passes(tmp_path):
@@ -54,13 +38,7 @@ def test_verify_passes_while_a_crawl_writes(tmp_path):
     indexed meanwhile are never reported as faults."""
     with Newsroom(articles=150, noise=False) as room:
         config = write_config(tmp_path, room.base_url)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--recheck", "all"],
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=dict(os.environ, PYTHONWARNINGS="ignore"),
-        )
+        process = start_crawl(config)
         runs, during = [], 0
         try:
             while process.poll() is None:
