@@ -19,6 +19,9 @@ class Article:
     paragraphs: tuple[str, ...] = field(default_factory=tuple)
     canonical_url: str | None = None
     language: str | None = None
+    # Every headline form the page gives, by form: "visible", "title", "social",
+    # "structured" (see DESIGN.md); a form the page lacks has no key.
+    headlines: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def body(self) -> str:
@@ -27,6 +30,7 @@ class Article:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["paragraphs"] = list(self.paragraphs)
+        data["headlines"] = dict(self.headlines)
         return data
 
     def to_json(self) -> str:
@@ -36,6 +40,7 @@ class Article:
     def from_dict(cls, data: dict) -> Article:
         known: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
         known["paragraphs"] = tuple(data.get("paragraphs") or ())
+        known["headlines"] = dict(data.get("headlines") or {})
         for key in ("headline", "byline"):
             known[key] = known.get(key) or ""
         return cls(**known)

@@ -37,6 +37,12 @@ _CHROME = re.compile(
 )
 
 
+# Bump whenever extraction gives a different Article for the same HTML, so an index built
+# by an earlier version is compared by re-extracting its previous revision, never by
+# reading the old extraction's output as an edit. 1: before headline forms (issue 12).
+EXTRACTOR_VERSION = 2
+
+
 class ExtractionError(Exception):
     """The input is not an HTML page at all (empty, binary, no markup), or trafilatura broke."""
 
@@ -70,7 +76,8 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
     text = decode_html(html) if isinstance(html, bytes) else html
     tree = parse_html(text, url)
     meta = read_metadata(tree, url)
-    headline = _selected_text(tree, selectors.headline) or choose_headline(meta, url)
+    selected = _selected_text(tree, selectors.headline)
+    headline = selected or choose_headline(meta, url)
     byline = clean_byline(_selected_text(tree, selectors.byline)) or meta.byline
     paragraphs = _selected_paragraphs(tree, selectors.body) or extract_paragraphs(tree, url)
     return Article(
@@ -82,6 +89,7 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
         paragraphs=drop_chrome(paragraphs, headline, byline),
         canonical_url=meta.canonical_url,
         language=meta.language,
+        headlines=headline_forms(meta, url, selected or visible_headline(meta, headline, url)),
     )
 
 
@@ -151,6 +159,30 @@ def choose_headline(meta: PageMetadata, url: str) -> str:
     return claims[best] if support[best] >= support[0] + 2 else claims[0]
 
 
+def visible_headline(meta: PageMetadata, chosen: str, url: str) -> str:
+    """The page's <h1> a reader sees as the headline: the one agreeing with `chosen`.
+
+    With several <h1>s and none agreeing, the first that does not merely name the site
+    (a logo in an <h1>); "" when the page has no such <h1>.
+    """
+    agreeing = [h for h in meta.h1s if _agrees(h, chosen) or _agrees(chosen, h)]
+    if agreeing:
+        return agreeing[0]
+    site = _site_names(meta, url)
+    return next((h for h in meta.h1s if _fold(h) not in site), "")
+
+
+def headline_forms(meta: PageMetadata, url: str, visible: str) -> dict[str, str]:
+    """Each headline form the page gives: visible, title, social, structured."""
+    forms = {
+        "visible": visible,
+        "title": strip_site_suffix(meta.title, meta, url),
+        "social": meta.social,
+        "structured": meta.structured,
+    }
+    return {form: text for form, text in forms.items() if text}
+
+
 def _agrees(claim: str, source: str) -> bool:
     folded = _fold(claim)
     if not folded:
@@ -163,14 +195,19 @@ def _agrees(claim: str, source: str) -> bool:
 
 def strip_site_suffix(title: str, meta: PageMetadata, url: str) -> str:
     """Drop " | Site Name" / " - Site" when that part names the site or the rest is the h1."""
-    site = {_fold(meta.site_name), _fold(urlsplit(url).hostname or "").removeprefix("www")}
-    site = {s for s in site if len(s) > 2}
+    site = _site_names(meta, url)
     h1s = {_fold(h1) for h1 in meta.h1s}
     for separator in reversed(list(_SEPARATORS.finditer(title))):
         kept, rest = title[: separator.start()], _fold(title[separator.end() :])
         if any(rest in s or s in rest for s in site if len(rest) > 2) or _fold(kept) in h1s:
             return kept
     return title
+
+
+def _site_names(meta: PageMetadata, url: str) -> set[str]:
+    """The site's name and host, folded: what a title suffix or a logo says."""
+    site = {_fold(meta.site_name), _fold(urlsplit(url).hostname or "").removeprefix("www")}
+    return {s for s in site if len(s) > 2}
 
 
 def _fold(text: str) -> str:

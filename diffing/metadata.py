@@ -84,6 +84,8 @@ class PageMetadata:
 
     headlines: tuple[str, ...] = ()  # most trusted first: JSON-LD, og, twitter, dc
     title: str = ""  # the <title> element
+    structured: str = ""  # the JSON-LD article's `headline`
+    social: str = ""  # og:title, else twitter:title
     h1s: tuple[str, ...] = ()
     site_name: str = ""
     byline: str = ""  # the most trusted author claim, cleaned
@@ -108,6 +110,8 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
             + [meta.get(k, "") for k in ("og:title", "twitter:title", "dc.title", "title")]
         ),
         title=collapse(tree.findtext(".//title")),
+        structured=collapse(_as_text(ld.get("headline"))),
+        social=meta.get("og:title") or meta.get("twitter:title", ""),
         h1s=_unique(collapse(h.text_content()) for h in tree.iter("h1")),
         site_name=meta.get("og:site_name", ""),
         byline=find_byline(tree, ld, meta),

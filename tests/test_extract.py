@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from diffing.article import Article
 from diffing.extract import ExtractionError, Selectors, extract_article
 from diffing.metadata import clean_byline
 
@@ -134,6 +135,50 @@ def test_description_in_jsonld_headline_loses_to_what_the_page_shows() -> None:
     )
     article = extract_article(page(head=head, body_top="<h1>New Zealand</h1>"), URL)
     assert article.headline == "New Zealand"
+
+
+def test_every_headline_form_the_page_gives() -> None:
+    head = (
+        jsonld({"@type": "NewsArticle", "headline": "Storm  floods\n coast, 14 rescued"})
+        + '<meta property="og:title" content="Storm floods coast | Daily Planet">'
+        + '<meta name="twitter:title" content="Not used: og:title comes first">'
+        + '<meta property="og:site_name" content="Daily Planet">'
+        + "<title>Storm floods northern coast - Daily Planet</title>"
+    )
+    body_top = "<h1>Daily Planet</h1><h1>Storm floods northern coast</h1>"
+    article = extract_article(page(head=head, body_top=body_top), URL)
+    assert article.headlines == {
+        "visible": "Storm floods northern coast",
+        "title": "Storm floods northern coast",
+        "social": "Storm floods coast | Daily Planet",
+        "structured": "Storm floods coast, 14 rescued",
+    }
+    assert article.headline == "Storm floods coast, 14 rescued"  # unchanged: JSON-LD first
+
+
+def test_a_page_with_only_og_title_has_only_the_social_form() -> None:
+    head = '<meta property="og:title" content="Storm floods coast">'
+    article = extract_article(page(head=head), URL)
+    assert article.headlines == {"social": "Storm floods coast"}
+    assert article.headline == "Storm floods coast"
+    twitter = '<meta name="twitter:title" content="Storm floods coast">'
+    assert extract_article(page(head=twitter), URL).headlines == {"social": "Storm floods coast"}
+
+
+def test_the_site_headline_selector_gives_the_visible_form() -> None:
+    body_top = "<h1>Storm floods coast</h1><h2 class='hl'>Storm floods northern coast</h2>"
+    article = extract_article(page(body_top=body_top), URL, Selectors(headline="h2.hl"))
+    assert article.headlines == {"visible": "Storm floods northern coast"}
+    assert article.headline == "Storm floods northern coast"
+
+
+def test_headline_forms_survive_the_dict_round_trip() -> None:
+    head = '<meta property="og:title" content="B"><title>C</title>'
+    article = extract_article(page(head=head, body_top="<h1>A</h1>"), URL)
+    assert article.headlines == {"visible": "A", "title": "C", "social": "B"}
+    assert Article.from_dict(json.loads(article.to_json())) == article
+    old = {k: v for k, v in article.to_dict().items() if k != "headlines"}
+    assert Article.from_dict(old).headlines == {}
 
 
 @pytest.mark.parametrize(
