@@ -10,7 +10,6 @@ refetches them: they come back on their own schedule, as in a single-machine cra
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy_redis import picklecompat
@@ -21,7 +20,8 @@ from redline.errors import RedlineError
 from redline.planner import due_articles
 
 from .cluster import Frontier, fingerprint_of
-from .cluster_worker import ClusterSpider, article_request
+from .plans import article_request, discovery_requests
+from .spiders.news import NewsSpider
 
 
 class EnqueueBusy(Exception):
@@ -59,7 +59,7 @@ def enqueue_pass(config: Config, *, sites=(), recheck: str = "due", limit: int =
 
 def _push_pass(frontier: Frontier, config: Config, sites: list[Site], recheck: str, limit: int,
                reaped: int) -> Enqueued:  # fmt: skip
-    spider = ClusterSpider()
+    spider = NewsSpider()
     db = _reader(config)
     try:
         pass_id = frontier.new_pass()
@@ -95,7 +95,8 @@ def _rechecks(db, spider, sites, recheck: str, limit: int, pass_id: int):
         rows = rows[:left] if left is not None else rows
         for row in rows:
             prior = _prior(db, row.url)
-            requests.append(article_request(spider, site.name, row.url, pass_id, row, prior))
+            meta = {"redline_pass": pass_id, **({"redline_prior": prior} if prior else {})}
+            requests.append(article_request(spider, site.name, row.url, asdict(row), meta))
         budget[site.name] = site.max_per_pass - len(rows)
         if left is not None:
             left -= len(rows)
@@ -111,21 +112,13 @@ def _tracked_fingerprints(db) -> list[str]:
     return [fingerprint_of(Request(u)) for u in sorted(urls)]
 
 
-def _discovery(db, spider: ClusterSpider, site: Site, pass_id: int) -> list[Request]:
-    def request(url: str, callback, **extra) -> Request:
-        meta = {"site": site.name, "redline_pass": pass_id}
-        prior = _prior(db, url)
+def _discovery(db, spider: NewsSpider, site: Site, pass_id: int) -> list[Request]:
+    requests = list(discovery_requests(spider, site, {"redline_pass": pass_id}))
+    for request in requests:
+        prior = _prior(db, request.url)
         if prior:
-            meta["redline_prior"] = prior
-        return Request(url, callback, meta=meta, errback=spider.failed, **extra)
-
-    hosts = {urlsplit(u).scheme + "://" + urlsplit(u).netloc
-             for u in (*site.feeds, *site.sitemaps, *site.start_urls)}  # fmt: skip
-    out = [request(h + "/robots.txt", spider.parse_robots, dont_filter=True) for h in sorted(hosts)]
-    out += [request(u, spider.parse_feed) for u in site.feeds]
-    out += [request(u, spider.parse_sitemap) for u in site.sitemaps]
-    out += [request(u, spider.parse_page) for u in site.start_urls]
-    return out
+            request.meta["redline_prior"] = prior
+    return requests
 
 
 def _prior(db, url: str) -> dict | None:
@@ -135,7 +128,7 @@ def _prior(db, url: str) -> dict | None:
     return asdict(prior) if prior else None
 
 
-def _push(frontier: Frontier, spider: ClusterSpider, requests: list[Request]) -> None:
+def _push(frontier: Frontier, spider: NewsSpider, requests: list[Request]) -> None:
     """Into scrapy-redis's queue, encoded as its PriorityQueue encodes them."""
     key, pipe = frontier.key("requests"), frontier.server.pipeline()
     for request in requests:

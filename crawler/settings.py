@@ -68,3 +68,4 @@ REDLINE_LIMIT = 0  # at most this many article fetches this pass; 0: no limit
 REDLINE_PROGRESS = False  # a progress line on stderr (set when it is a terminal)
 REDLINE_TRACK = True  # extract, diff and index articles (off: archive only)
 REDLINE_INDEX = True  # keep the SQLite index (off: a cluster worker, WARCs only)
+REDLINE_PLAN = "crawler.plans.LocalPlan"  # what a pass fetches (a worker: FrontierPlan)

@@ -8,7 +8,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.cluster import WorkerLoop
-from crawler.cluster_worker import ClusterSpider, worker_settings
+from crawler.cluster_worker import worker_settings
 from crawler.pipeline import TrackPipeline
 from crawler.records import ArticleRecords
 from crawler.run import crawl_settings
@@ -40,10 +40,37 @@ def test_a_crawl_keeps_its_index_and_runs_neither_worker_component(tmp_path):
 
 def test_a_worker_writes_warcs_only_and_never_opens_the_index(tmp_path):
     config = load_config(write_config(tmp_path, "http://127.0.0.1:9", extra=CLUSTER))
-    crawler = crawler_for(ClusterSpider, worker_settings(config), config)
+    crawler = crawler_for(NewsSpider, worker_settings(config), config)
     with pytest.raises(NotConfigured):
         TrackPipeline.from_crawler(crawler)
     assert isinstance(ArticleRecords.from_crawler(crawler), ArticleRecords)
     session = CrawlSession.of(crawler)
     assert session.db is None and session.tracker is None and session.config is config
     assert session.close() == [] and not config.database.exists()
+
+
+def test_the_plan_is_switched_by_settings_and_a_worker_needs_a_cluster(tmp_path):
+    from scrapy.utils.misc import build_from_crawler, load_object
+
+    from crawler.plans import FrontierPlan, LocalPlan
+
+    config = load_config(write_config(tmp_path, "http://127.0.0.1:9", extra=CLUSTER))
+    for settings, expected in (
+        (crawl_settings(config), LocalPlan),
+        (worker_settings(config), FrontierPlan),
+    ):
+        crawler = crawler_for(NewsSpider, settings, config)
+        plan = build_from_crawler(load_object(crawler.settings["REDLINE_PLAN"]), crawler)
+        assert type(plan) is expected
+    (tmp_path / "plain").mkdir()
+    plain = load_config(write_config(tmp_path / "plain", "http://127.0.0.1:9"))
+    with pytest.raises(NotConfigured):
+        FrontierPlan.from_crawler(crawler_for(NewsSpider, worker_settings(config), plain))
+
+
+def test_no_spider_subclass_overrides_the_news_spider():
+    import crawler.cluster_enqueue
+    import crawler.cluster_worker
+
+    assert NewsSpider.__subclasses__() == []
+    assert not hasattr(crawler.cluster_worker, "ClusterSpider")
