@@ -22,6 +22,10 @@ class Article:
     # Every headline form the page gives, by form: "visible", "title", "social",
     # "structured" (see DESIGN.md); a form the page lacks has no key.
     headlines: dict[str, str] = field(default_factory=dict, hash=False)
+    # The version of the extractor that made it (diffing.extract.EXTRACTOR_VERSION); 1 for
+    # an extraction stored before versions were recorded. A revision extracted by an older
+    # version is re-extracted before it is compared (the contract's upgrade rule).
+    extractor: int = 1
 
     @property
     def body(self) -> str:
@@ -41,6 +45,7 @@ class Article:
         known: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
         known["paragraphs"] = tuple(data.get("paragraphs") or ())
         known["headlines"] = dict(data.get("headlines") or {})
+        known["extractor"] = int(data.get("extractor") or 1)
         for key in ("headline", "byline"):
             known[key] = known.get(key) or ""
         return cls(**known)

@@ -90,6 +90,7 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
         canonical_url=meta.canonical_url,
         language=meta.language,
         headlines=headline_forms(meta, url, selected or visible_headline(meta, headline, url)),
+        extractor=EXTRACTOR_VERSION,
     )
 
 
