@@ -26,7 +26,8 @@ from diffing.metadata import PageMetadata, clean_byline, collapse, read_metadata
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""", re.IGNORECASE)
 _TAG = re.compile(r"<\s*[A-Za-z!?/]")
-_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+")
+_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+|\s*(?:[|｜_：]|--|::)\s*|\s+(?=\[)")
+_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\d_]{3,}")
 # Page chrome that trafilatura sometimes keeps: it changes between captures on its own.
 _CHROME = re.compile(
     r"^(?:(?:updated|published|posted|last updated|modified)\b.{0,40}\bago"
@@ -76,8 +77,8 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
     text = decode_html(html) if isinstance(html, bytes) else html
     tree = parse_html(text, url)
     meta = read_metadata(tree, url)
-    selected = _selected_text(tree, selectors.headline)
-    headline = selected or choose_headline(meta, url)
+    visible = _selected_text(tree, selectors.headline) or visible_headline(meta, url)
+    headline = _selected_text(tree, selectors.headline) or choose_headline(meta, url, visible)
     byline = clean_byline(_selected_text(tree, selectors.byline)) or meta.byline
     paragraphs = _selected_paragraphs(tree, selectors.body) or extract_paragraphs(tree, url)
     return Article(
@@ -89,7 +90,7 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
         paragraphs=drop_chrome(paragraphs, headline, byline),
         canonical_url=meta.canonical_url,
         language=meta.language,
-        headlines=headline_forms(meta, url, selected or visible_headline(meta, headline, url)),
+        headlines=headline_forms(meta, url, visible),
         extractor=EXTRACTOR_VERSION,
     )
 
@@ -142,15 +143,18 @@ def parse_html(text: str, url: str) -> HtmlElement:
     return tree
 
 
-def choose_headline(meta: PageMetadata, url: str) -> str:
+def choose_headline(meta: PageMetadata, url: str, visible: str = "") -> str:
     """The most trusted headline claim, unless the page's other claims clearly name another.
 
-    Claims, most trusted first: JSON-LD, og/twitter/dc titles, <title>, <h1>s. A JSON-LD
+    Claims, most trusted first: JSON-LD, og/twitter/dc titles, the visible <h1>, <title>,
+    other <h1>s. The <h1> a reader sees goes before <title> (often an SEO variant) unless
+    the two share no word: then the <h1> is a section's or a site's name. A JSON-LD
     `headline` that is really a description (Wikipedia) loses to the name that <h1>,
     og:title and <title> all repeat.
     """
     title = strip_site_suffix(meta.title, meta, url)
-    claims = [strip_site_suffix(h, meta, url) for h in meta.headlines] + [title, *meta.h1s]
+    shown = [visible, title] if _shares_a_word(visible, title) else [title, visible]
+    claims = [strip_site_suffix(h, meta, url) for h in meta.headlines] + shown + [*meta.h1s]
     claims = [c for c in claims if c]
     if not claims:
         return ""
@@ -160,17 +164,19 @@ def choose_headline(meta: PageMetadata, url: str) -> str:
     return claims[best] if support[best] >= support[0] + 2 else claims[0]
 
 
-def visible_headline(meta: PageMetadata, chosen: str, url: str) -> str:
-    """The page's <h1> a reader sees as the headline: the one agreeing with `chosen`.
+def visible_headline(meta: PageMetadata, url: str) -> str:
+    """The page's <h1> a reader sees as the headline; "" when it has none.
 
-    With several <h1>s and none agreeing, the first that does not merely name the site
-    (a logo in an <h1>); "" when the page has no such <h1>.
+    Of the <h1>s that are not a logo or a section label, the first that agrees with
+    the page's own headline claims (JSON-LD, og, <title>), else the first that does not
+    merely name the site.
     """
-    agreeing = [h for h in meta.h1s if _agrees(h, chosen) or _agrees(chosen, h)]
-    if agreeing:
-        return agreeing[0]
+    claims = [*meta.headlines, meta.title]
+    for h1 in meta.headline_h1s:
+        if any(_agrees(h1, claim) or _agrees(claim, h1) for claim in claims if claim):
+            return h1
     site = _site_names(meta, url)
-    return next((h for h in meta.h1s if _fold(h) not in site), "")
+    return next((h for h in meta.headline_h1s if _fold(h) not in site), "")
 
 
 def headline_forms(meta: PageMetadata, url: str, visible: str) -> dict[str, str]:
@@ -194,20 +200,49 @@ def _agrees(claim: str, source: str) -> bool:
     )
 
 
+def _shares_a_word(a: str, b: str) -> bool:
+    """A word of three letters or more (any CJK character) in both, or either is empty."""
+    words = [set(_WORDS.findall(text.casefold())) for text in (a, b)]
+    return not a or not b or bool(words[0] & words[1])
+
+
 def strip_site_suffix(title: str, meta: PageMetadata, url: str) -> str:
-    """Drop " | Site Name" / " - Site" when that part names the site or the rest is the h1."""
+    """Without " | Site Name" / " - Site": when that part names the site, or when what is
+    left is the page's <h1> or another of its headline claims."""
+    known = {_fold(text) for text in (*meta.h1s, *meta.headlines)} - {""}
+    separators = list(_SEPARATORS.finditer(title))
+    for separator in separators:
+        kept = title[: separator.start()]
+        if _fold(kept) in known and _fold(kept) != _fold(title):
+            return kept
     site = _site_names(meta, url)
-    h1s = {_fold(h1) for h1 in meta.h1s}
-    for separator in reversed(list(_SEPARATORS.finditer(title))):
+    for separator in reversed(separators):
         kept, rest = title[: separator.start()], _fold(title[separator.end() :])
-        if any(rest in s or s in rest for s in site if len(rest) > 2) or _fold(kept) in h1s:
+        if _fold(kept) and any(_names(rest, name) for name in site):
             return kept
     return title
 
 
+def _names(rest: str, site: str) -> bool:
+    """`rest` (folded) is the site's name: part of it, or it with a few letters more."""
+    if len(rest) <= 2:
+        return False
+    return (
+        rest in site
+        or (rest.startswith(site) or rest.endswith(site))
+        and (len(rest) <= len(site) + 12)
+    )
+
+
+# Host labels that name no site.
+_GENERIC_LABELS = {"www", "m", "amp", "mobile", "news", "edition", "com", "org", "net", "co"}
+
+
 def _site_names(meta: PageMetadata, url: str) -> set[str]:
-    """The site's name and host, folded: what a title suffix or a logo says."""
-    site = {_fold(meta.site_name), _fold(urlsplit(url).hostname or "").removeprefix("www")}
+    """The site's name, host and host labels, folded: what a title suffix or a logo says."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    labels = {_fold(label) for label in host.split(".")[:-1] if label not in _GENERIC_LABELS}
+    site = {_fold(meta.site_name), _fold(host), *labels}
     return {s for s in site if len(s) > 2}
 
 
@@ -240,7 +275,7 @@ def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:
     """The body's paragraphs as trafilatura finds them, in order, whitespace collapsed."""
     try:
         document = trafilatura.bare_extraction(
-            tree, url=url, favor_precision=True, include_comments=False, include_tables=True
+            tree, url=url, include_comments=False, include_tables=True
         )
     except Exception as error:  # noqa: BLE001 - a bug in trafilatura must not stop a crawl
         raise ExtractionError(f"{url}: the content extractor failed ({error!r})") from None

@@ -6,6 +6,7 @@ combines these facts with what a reader sees.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -60,6 +61,7 @@ _BYLINE_XPATHS = tuple(
     )
 )
 _WS = re.compile(r"\s+")
+_LABEL_MARKS = re.compile(r"logo|brand|site-?title|site-?name|masthead|\bhidden\b|sr-only")
 _BY = re.compile(
     r"^(?:by|written by|words by|posted by|von|par|por|door|di|da)\s*:?\s+", re.IGNORECASE
 )
@@ -87,6 +89,7 @@ class PageMetadata:
     structured: str = ""  # the JSON-LD article's `headline`
     social: str = ""  # og:title, else twitter:title
     h1s: tuple[str, ...] = ()
+    headline_h1s: tuple[str, ...] = ()  # the <h1>s that are not a logo, a label or a link up
     site_name: str = ""
     byline: str = ""  # the most trusted author claim, cleaned
     published: str | None = None
@@ -108,11 +111,15 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
         headlines=_unique(
             [collapse(_as_text(ld.get("headline"))), collapse(_as_text(ld.get("name")))]
             + [meta.get(k, "") for k in ("og:title", "twitter:title", "dc.title", "title")]
+            + [meta.get("parsely-title", "")]
         ),
         title=collapse(tree.findtext(".//title")),
         structured=collapse(_as_text(ld.get("headline"))),
         social=meta.get("og:title") or meta.get("twitter:title", ""),
         h1s=_unique(collapse(h.text_content()) for h in tree.iter("h1")),
+        headline_h1s=_unique(
+            collapse(h.text_content()) for h in tree.iter("h1") if not _is_label(h, url)
+        ),
         site_name=meta.get("og:site_name", ""),
         byline=find_byline(tree, ld, meta),
         published=_first_date([ld.get("datePublished"), ld.get("dateCreated")], meta, tree),
@@ -120,6 +127,37 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
         canonical_url=find_canonical(tree, url, meta),
         language=find_language(tree, meta, ld),
     )
+
+
+def _is_label(h1: HtmlElement, url: str) -> bool:
+    """An <h1> that is not a headline: a logo or site title, hidden, or a link up the site.
+
+    Many templates put the site's name or the section's name in an <h1> ("Business
+    Monday" linking to /news/business/biz-monday/) beside or instead of the headline.
+    """
+    parent = h1.getparent()
+    marks = " ".join(
+        f"{node.get('class') or ''} {node.get('id') or ''}"
+        for node in (h1, parent, *h1.iter("a"))
+        if node is not None
+    ).lower()
+    if _LABEL_MARKS.search(marks) and not re.search(r"article|headline|entry|post", marks):
+        return True
+    text = collapse(h1.text_content())
+    for link in h1.iter("a"):
+        href = link.get("href") or ""
+        if href and collapse(link.text_content()) == text and _is_up(href, url):
+            return True
+    return False
+
+
+def _is_up(href: str, url: str) -> bool:
+    """`href` is the home page or a section above the page at `url`."""
+    target, page = urlsplit(urljoin(url, href)), urlsplit(url)
+    path = target.path.rstrip("/")
+    if not path:
+        return not target.query
+    return target.netloc == page.netloc and page.path.startswith(path + "/")
 
 
 def find_jsonld_article(tree: HtmlElement) -> dict:
@@ -166,7 +204,8 @@ def _as_text(value: object) -> str:
         value = value[0] if value else ""
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or ""
-    return value if isinstance(value, str) else ""
+    # JSON-LD is script text: entities like &quot; are not decoded by the HTML parser.
+    return html.unescape(value) if isinstance(value, str) else ""
 
 
 def find_byline(tree: HtmlElement, ld: dict, meta: dict[str, str]) -> str:

@@ -172,6 +172,54 @@ def test_the_site_headline_selector_gives_the_visible_form() -> None:
     assert article.headline == "Storm floods northern coast"
 
 
+def test_the_h1_a_reader_sees_beats_an_seo_title() -> None:
+    head = (
+        "<title>Why does Slack say hummus? - Daily Planet</title>"
+        '<meta property="og:site_name" content="Daily Planet">'
+    )
+    body_top = "<h1>The reason Slack can say hummus</h1>"
+    article = extract_article(page(head=head, body_top=body_top), URL)
+    assert article.headline == "The reason Slack can say hummus"
+    assert article.headlines["title"] == "Why does Slack say hummus?"
+
+
+def test_logo_and_section_h1s_are_not_the_headline() -> None:
+    head = "<title>Storm floods coast</title>"
+    body_top = (
+        '<h1 class="site-logo">Daily Planet</h1>'
+        '<h1><a href="https://news.example/2026/">Business Monday</a></h1>'
+        "<h1>Comments</h1>"
+    )
+    article = extract_article(page(head=head, body_top=body_top), URL)
+    assert article.headline == "Storm floods coast"
+    assert article.headlines["visible"] == "Comments"  # the only h1 left is still shown
+    body_top = '<h1><a href="/">Daily Planet</a></h1><h1 class="title">Storm floods coast</h1>'
+    assert extract_article(page(body_top=body_top), URL).headlines == {
+        "visible": "Storm floods coast"
+    }
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "東京で大雨：ニュース速報 Planet",
+        "東京で大雨｜Daily Planet",
+        "東京で大雨_社会_Daily Planet",
+        "東京で大雨 [Daily Planet]",
+    ],
+)
+def test_site_suffixes_of_many_kinds_are_removed(title: str) -> None:
+    head = f'<title>{title}</title><meta property="og:site_name" content="Daily Planet">'
+    article = extract_article(page(head=head, body_top="<h1>東京で大雨</h1>"), URL)
+    assert article.headlines["title"] == "東京で大雨"
+    assert article.headline == "東京で大雨"
+
+
+def test_html_entities_in_jsonld_are_decoded() -> None:
+    head = jsonld({"@type": "NewsArticle", "headline": "&quot;Never&quot; again &amp; again"})
+    assert extract_article(page(head=head), URL).headline == '"Never" again & again'
+
+
 def test_headline_forms_survive_the_dict_round_trip() -> None:
     head = '<meta property="og:title" content="B"><title>C</title>'
     article = extract_article(page(head=head, body_top="<h1>A</h1>"), URL)
