@@ -102,3 +102,31 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("changes").create_index(["to_captured_at"])
     db.table("changes").create_index(["article_id", "to_revision"])
     db.table("revisions").enable_fts(["headline", "byline", "body"], create_triggers=True)
+
+
+@migrations()
+def m002_site_health(db: sqlite_utils.Database) -> None:
+    """What each pass found per site and per discovery source (`redline sites`): state the
+    crawl keeps, not rebuilt from the WARCs (`reindex` carries it over: index_sites)."""
+    db.table("site_passes").create(
+        {
+            "id": int,
+            "site": str,
+            "started_at": str,
+            "finished_at": str,
+            "state": str,
+            "reason": str,
+            "articles": int,
+            "captures": int,
+            "extraction_failures": int,
+        },
+        pk="id",
+    )
+    db.table("site_passes").create_index(["site", "id"])
+    db.table("site_sources").create(
+        {"id": int, "pass_id": int, "url": str, "kind": str, "articles": int, "error": str},
+        pk="id",
+        foreign_keys=[("pass_id", "site_passes", "id")],
+    )
+    db.table("site_sources").create_index(["pass_id"])
+

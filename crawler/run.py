@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from pathlib import Path
 
@@ -10,9 +12,12 @@ from scrapy.settings import Settings
 
 from crawler import settings as default_settings
 from redline.config import Config
+from redline.schedule import iso, utc_now
 
-from .health import failing_sites
+from .health import failing_sites, site_reports
 from .spiders.news import NewsSpider
+
+logger = logging.getLogger(__name__)
 
 
 def crawl_settings(
@@ -45,8 +50,12 @@ def crawl_settings(
 
 
 def run_pass(config: Config, **options) -> dict:
-    """Crawl once; returns the summary of the contract's `redline crawl --json`."""
-    started = time.monotonic()
+    """Crawl once; returns the summary of the contract's `redline crawl --json`.
+
+    Each crawled site's health (state, reason, what each source gave) is kept in the
+    index for `redline sites`, and a failing site is logged as a warning, every pass.
+    """
+    started, began = time.monotonic(), iso(utc_now())
     settings = crawl_settings(config, **options)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
@@ -56,7 +65,36 @@ def run_pass(config: Config, **options) -> dict:
     session = getattr(crawler, "_redline_session", None)
     if session is not None and session.fatal:  # also when closing the last file failed
         stats.setdefault("redline/fatal", session.fatal)
+    crawled = _crawled_sites(config, options.get("sites", ()))
+    reports = site_reports(stats, crawled)
+    for report in reports:
+        if report["state"] == "failing":
+            logger.warning("site %s is failing: %s", report["site"], report["reason"])
+    if not stats.get("redline/fatal"):
+        _keep_site_passes(config, reports, began, stats)
     return summarise(stats, config, time.monotonic() - started, sites=options.get("sites", ()))
+
+
+def _crawled_sites(config: Config, sites) -> list:
+    return [s for s in config.sites if not sites or s.name in sites]
+
+
+def _keep_site_passes(config: Config, reports: list[dict], began: str, stats: dict) -> None:
+    """What `redline sites` shows; a failure to write it ends the pass as any index write."""
+    from archive.index import open_index
+    from archive.index_sites import record_site_pass
+
+    ended = iso(utc_now())
+    try:
+        db = open_index(config.database)
+        try:
+            with db.atomic():
+                for report in reports:
+                    record_site_pass(db, report, began, ended)
+        finally:
+            db.conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        stats["redline/fatal"] = f"cannot write the archive or index: {exc}"
 
 
 def summarise(stats: dict, config: Config, seconds: float, sites=()) -> dict:
@@ -73,9 +111,7 @@ def summarise(stats: dict, config: Config, seconds: float, sites=()) -> dict:
         "removed": count("removed"),
         "failed": count("failed"),
         "extraction_failed": count("extraction_failed"),
-        "sites_failing": failing_sites(
-            stats, [s for s in config.sites if not sites or s.name in sites]
-        ),
+        "sites_failing": failing_sites(stats, _crawled_sites(config, sites)),
         "warc_files": [str(Path(f)) for f in files],
         "seconds": round(seconds, 3),
         "fatal": stats.get("redline/fatal"),

@@ -114,6 +114,10 @@ class ArticleCaptures:
         if capture.http_status not in PAGE:
             return None
         article, failed = extract()
+        if article is None and not failed and capture.refers_to:
+            # The payload seen before: if reading it failed then, it fails again now (a
+            # paywall that stays is an extraction failure in every pass, never "unchanged").
+            failed = index.verdict_of_record(self.db, capture.refers_to) == Verdict.ERROR
         kept = validators(headers) if capture.http_status == 200 else None
         return self._track(capture_id, capture, site, article, failed=failed, validators=kept)
 

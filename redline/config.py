@@ -35,6 +35,13 @@ SIGNIFICANCES = ("substantive", "minor")
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _HOST = re.compile(rf"^(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::(\d{{1,5}}))?$", re.I)
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Never articles of a site without article_pattern: its front page, and the files
+# discovery reads (robots.txt, feeds and sitemaps, plain-text sitemaps included, and
+# those under a /sitemap.../, /feed/ or /rss/ folder, as sitemap indexes list them).
+_FRONT_PAGE = re.compile(r"/?(?:index\.[a-z]+)?", re.I)
+_DISCOVERY_FILE = re.compile(
+    r"/robots\.txt$|\.(?:xml|xml\.gz|rss|atom|rdf|txt)$|/(?:sitemap[^/]*|feeds?|rss)(?:/|$)", re.I
+)
 _TOP_KEYS = {"archive_dir", "database", "user_agent", "max_page_bytes", "warc_max_bytes",
              "log_file", "publish", "schedule", "sites", "notify", "cluster"}  # fmt: skip
 
@@ -63,7 +70,28 @@ class Site:
     hosts: tuple[str, ...] = ()  # other hosts a redirect may lead to
 
     def is_article(self, url: str) -> bool:
-        return bool(self.article_pattern) and re.search(self.article_pattern, url) is not None
+        """Whether `url` (canonical) is an article of this site: a link a feed, sitemap or
+        page offers, a capture reindex replays, or where a tracked article redirects to.
+
+        With `article_pattern`, the URLs it matches. Without one (a site of feeds and
+        sitemaps, whose entries are its articles): any http(s) URL on the site's hosts
+        except its front page, its own feeds, sitemaps and start URLs, and discovery files
+        (robots.txt, *.xml, *.rss...). So a tracked article redirected to the front page or
+        to a feed is removed, not moved; and reindex, which sees robots.txt and sitemaps
+        archived beside the articles, never takes them for articles. An entry on another
+        host is no article of the site until `hosts` names that host.
+        """
+        if self.article_pattern:
+            return re.search(self.article_pattern, url) is not None
+        if not self.owns(url):
+            return False
+        parts = urlsplit(url)
+        front = _FRONT_PAGE.fullmatch(parts.path) and not parts.query  # `/?p=12`: WordPress's
+        if front or _DISCOVERY_FILE.search(parts.path):
+            return False
+        return _source_key(url) not in {
+            _source_key(u) for u in (*self.feeds, *self.sitemaps, *self.start_urls)
+        }
 
     def own_hosts(self) -> frozenset[str]:
         """Hosts this site's pages live on: its feeds', sitemaps', start URLs' and `hosts`,
@@ -83,6 +111,14 @@ class Site:
         """Whether `url` is http(s) on one of this site's hosts (where a redirect may go)."""
         parts = urlsplit(url)
         return parts.scheme in ("http", "https") and parts.netloc.lower() in self.own_hosts()
+
+
+def _source_key(url: str) -> tuple[str, str, str]:
+    """A URL as a configured source is recognised: host without `www.`, any scheme, a
+    trailing slash or not."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    return host, parts.path.rstrip("/"), parts.query
 
 
 @dataclass(frozen=True)

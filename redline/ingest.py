@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archive import index, index_queries
+from archive import index, index_queries, index_sites
 from archive.capture_rules import capture_date, skip_reason
 from archive.files import WARC_SUFFIXES, archive_files
 from archive.index_rows import CaptureRow
@@ -138,11 +138,14 @@ def reindex_archive(config: Config) -> dict:
 
 
 def _rebuild(config: Config) -> dict:
-    """The index from scratch, from every WARC file in archive_dir; the caller holds the lock."""
+    """The index from scratch, from every WARC file in archive_dir; the caller holds the lock.
+    What no WARC holds (each pass's site health) is carried over from the old index."""
+    kept = index_sites.kept_rows(config.database)
     for suffix in ("", "-wal", "-shm"):
         Path(str(config.database) + suffix).unlink(missing_ok=True)
     db = index.open_index(config.database)
     try:
+        index_sites.restore_rows(db, kept)
         return index_files(db, config, warc_files(config.archive_dir))
     finally:
         db.conn.close()

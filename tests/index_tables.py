@@ -16,6 +16,8 @@ from pathlib import Path
 # it here.
 SKIPPED = {
     "_sqlite_migrations": "when each migration was applied to this database file",
+    "site_passes": "each pass's site health, kept by the crawl; reindex carries it over",
+    "site_sources": "what each discovery source gave in a pass; reindex carries it over",
 }
 # An FTS5 table's shadow tables hold its b-tree segments, whose layout depends on how the
 # inserts were batched; the FTS table itself is dumped (and fts_problems checks the index).

@@ -11,7 +11,7 @@ from twisted.internet import error as tx
 from twisted.python.failure import Failure
 from twisted.web._newclient import ParseError, ResponseFailed
 
-from crawler.health import failing_sites, reason
+from crawler.health import failing_sites, reason, site_reports
 from crawler.run import summarise, unexpected_errors
 from redline.config import Site, load_config
 
@@ -78,8 +78,8 @@ def test_the_sites_failing_rule():
         },
         {
             "site": "empty",
-            "reason": "its feeds, sitemaps and front pages yielded no article URL"
-            " (check article_pattern)",
+            "reason": "its feeds, sitemaps and front pages yielded no article URL:"
+            " they listed no links at all",
         },
         {
             "site": "paywalled",
@@ -87,6 +87,32 @@ def test_the_sites_failing_rule():
             " or consent wall?): check its CSS overrides",
         },
     ], "one failed source of several, or under three captures, is no failing site"
+
+
+def test_a_site_without_articles_is_told_why_its_links_are_none():
+    mismatched = {"redline/site/fine/sources_ok": 1, "redline/site/fine/links": 7}
+    assert failing_sites(mismatched, SITES[3:4])[0]["reason"].endswith(
+        "no article URL: none of their 7 links matches article_pattern"
+    )
+    feeds_only = Site(name="fine", feeds=("https://fine.test/rss",))
+    elsewhere = dict(mismatched, **{"redline/site/fine/elsewhere": "cdn.test"})
+    assert failing_sites(elsewhere, [feeds_only])[0]["reason"].endswith(
+        "none of their 7 links is on the site's hosts (cdn.test: add it to hosts)"
+    )
+
+
+def test_a_pass_reports_each_sites_sources_and_captures():
+    feed = {"url": "https://fine.test/rss", "kind": "feed", "articles": 4, "error": None}
+    page = {"url": "https://fine.test/", "kind": "page", "articles": 0, "error": "HTTP 503"}
+    stats = {
+        "redline/site/fine/sources_ok": 1, "redline/site/fine/sources_failed": 1,
+        "redline/site/fine/found": 4, "redline/site/fine/ok": 3, "redline/site/fine/error": 1,
+        "redline/site/fine/sources": {page["url"]: page, feed["url"]: feed},
+    }  # fmt: skip
+    (report,) = site_reports(stats, SITES[3:4])
+    assert report == {"site": "fine", "state": "ok", "reason": None, "articles": 4,
+                      "captures": 4, "extraction_failures": 1,
+                      "sources": [feed, page]}  # fmt: skip
 
 
 def test_only_the_sites_a_pass_crawled_are_judged(tmp_path):
