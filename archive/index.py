@@ -72,6 +72,11 @@ def capture_by_record(db, record_id: str) -> CaptureRow | None:
     return fetch_one(db, CaptureRow, sql, [record_id])
 
 
+def capture_by_id(db, capture_id: int) -> CaptureRow | None:
+    sql = f"select {columns(CaptureRow)} from captures where id = ?"
+    return fetch_one(db, CaptureRow, sql, [capture_id])
+
+
 def capture_id_of_record(db, record_id: str) -> int | None:
     found = db.execute("select id from captures where record_id = ?", [record_id]).fetchone()
     return found[0] if found else None
@@ -122,7 +127,10 @@ def revision_numbers(db, article_id: int) -> list[int]:
 
 
 def insert_revision(db, values: dict) -> int:
-    return _insert(db, "revisions", values)
+    row = dict(values)
+    if row.get("headlines") is not None and not isinstance(row["headlines"], str):
+        row["headlines"] = json.dumps(row["headlines"], ensure_ascii=False, sort_keys=True)
+    return _insert(db, "revisions", row)
 
 
 def merge_article(db, twin_id: int, into_id: int) -> None:
@@ -135,6 +143,9 @@ def merge_article(db, twin_id: int, into_id: int) -> None:
 def insert_change(db, change: dict) -> int:
     row = dict(change)
     row["kinds"] = json.dumps([str(k) for k in row["kinds"]])
+    for key in ("headline_forms", "headlines_before", "headlines_after"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
     if not isinstance(row.get("diff"), (str, type(None))):
         row["diff"] = json.dumps(row["diff"], ensure_ascii=False, sort_keys=True)
     return _insert(db, "changes", row)

@@ -103,6 +103,8 @@ class RevisionRow:
     language: str | None
     capture_id: int | None
     repeats: int | None
+    headlines: str | None  # JSON {form: text}; null before forms were recorded
+    extractor: int | None  # null: before versions were recorded (version 1)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class RevisionAt:
     warc_offset: int | None
     warc_length: int | None
     record_id: str | None
+    headlines: str | None
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,10 @@ class ChangeRow:
     diff: str | None
     added_words: int | None
     removed_words: int | None
-    url: str
+    headline_forms: str | None  # JSON list; null before forms were recorded
+    headlines_before: str | None  # JSON {form: text}
+    headlines_after: str | None
+    url: str  # the last two: joined from articles (index_queries._CHANGE)
     site: str | None
 
 

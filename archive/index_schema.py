@@ -130,3 +130,15 @@ def m002_site_health(db: sqlite_utils.Database) -> None:
     )
     db.table("site_sources").create_index(["pass_id"])
 
+
+@migrations()
+def m003_headline_forms(db: sqlite_utils.Database) -> None:
+    """Every headline form of a revision and the extractor version that read it; the forms
+    a change touched. Old rows keep nulls: a baseline, never a change (DESIGN's upgrade rule)."""
+    revisions = db.table("revisions")
+    revisions.add_column("headlines", str)  # JSON {form: text}
+    revisions.add_column("extractor", int)
+    changes = db.table("changes")
+    changes.add_column("headline_forms", str)  # JSON list
+    changes.add_column("headlines_before", str)  # JSON {form: text}, forms other than visible
+    changes.add_column("headlines_after", str)

@@ -14,6 +14,7 @@ from archive.index import insert_capture, last_full_capture, open_index
 from archive.warc_writer import WarcWriter
 from redline import __version__
 from redline.config import Config
+from redline.reread import Rereader
 from redline.tracker import Tracker
 
 
@@ -26,7 +27,9 @@ class CrawlSession:
         self.fatal: str | None = None
         indexed = settings.getbool("REDLINE_INDEX", True)
         self.db = open_index(config.database) if indexed else None
-        self.tracker = Tracker(self.db, config.intervals) if indexed else None
+        self.tracker = (
+            Tracker(self.db, config.intervals, Rereader(self.db, config)) if indexed else None
+        )
         self.writer = open_writer(config, settings, settings.get("REDLINE_SOFTWARE", "Scrapy"))
         self.closed: list[str] = []
 

@@ -5,7 +5,10 @@ The stored diff (``Change.diff``) is a JSON-serialisable dict::
     {"version": 1,
      "headline": [[op, text], ...] or None,   # word-level ops, None when unchanged
      "byline":   [[op, text], ...] or None,
-     "body":     [block, ...]}                # [] when unchanged; blocks: diffing.body_diff
+     "body":     [block, ...],                # [] when unchanged; blocks: diffing.body_diff
+     "headlines": {form: [[op, text], ...]}}  # only when a form other than the visible
+                                              # headline changed ("title", "social",
+                                              # "structured"); absent otherwise
 
 Ops are ``-1`` (deleted), ``0`` (kept), ``1`` (inserted). Everything is computed on the
 normalised text (see diffing.normalise), after dropping what the site's ignore patterns
@@ -23,11 +26,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from diffing.article import Article
 from diffing.body_diff import diff_body
-from diffing.normalise import normalise_field, normalise_paragraphs
+from diffing.normalise import OTHER_FORMS, normalise_field, normalise_paragraphs
 from diffing.textdiff import DELETE, EQUAL, INSERT, count_words, diff_texts
 
 DIFF_VERSION = 1
@@ -45,6 +49,9 @@ class Change:
     diff: dict
     added_words: int
     removed_words: int
+    headline_forms: tuple[str, ...] = ()  # "visible" and/or OTHER_FORMS that changed
+    headlines_before: dict[str, str] = field(default_factory=dict, hash=False)  # other forms
+    headlines_after: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class Edit:
 
 def compare_articles(old: Article, new: Article, ignore: Sequence[str] = ()) -> Change | None:
     """The change from ``old`` to ``new``, or None when they are equal after normalisation."""
-    diff = {
+    diff: dict[str, Any] = {
         "version": DIFF_VERSION,
         "headline": _field_ops(old.headline, new.headline, ignore),
         "byline": _field_ops(old.byline, new.byline, ignore),
@@ -69,17 +76,38 @@ def compare_articles(old: Article, new: Article, ignore: Sequence[str] = ()) -> 
             normalise_paragraphs(new.paragraphs, ignore),
         ),
     }
-    kinds = tuple(kind for kind in KINDS if diff[kind])
+    forms = _form_ops(old, new, ignore)
+    if forms:
+        diff["headlines"] = forms
+    kinds = tuple(kind for kind in KINDS if diff[kind] or (kind == "headline" and forms))
     if not kinds:
         return None
-    edits = list(iter_edits(diff))
+    counted = list(iter_edits(diff, forms=False))  # a form repeating the h1's edit: once
     return Change(
         kinds=kinds,
-        significance=classify(edits),
+        significance=classify(list(iter_edits(diff))),
         diff=diff,
-        added_words=sum(count_words(e.inserted) for e in edits),
-        removed_words=sum(count_words(e.deleted) for e in edits),
+        added_words=sum(count_words(e.inserted) for e in counted),
+        removed_words=sum(count_words(e.deleted) for e in counted),
+        headline_forms=(("visible",) if diff["headline"] else ()) + tuple(forms),
+        headlines_before={f: old.headlines[f] for f in forms},
+        headlines_after={f: new.headlines[f] for f in forms},
     )
+
+
+def _form_ops(old: Article, new: Article, ignore: Sequence[str]) -> dict[str, list[list]]:
+    """Word ops of each other headline form that changed. A form either version lacks is
+    no change: a page that stops giving one, or a revision from before forms were
+    recorded (the contract's upgrade rule: a field the previous revision lacks is a
+    baseline)."""
+    found = {}
+    for form in OTHER_FORMS:
+        before, after = old.headlines.get(form), new.headlines.get(form)
+        if before is not None and after is not None:
+            ops = _field_ops(before, after, ignore)
+            if ops:
+                found[form] = ops
+    return found
 
 
 def _field_ops(old: str, new: str, ignore: Sequence[str]) -> list[list] | None:
@@ -87,10 +115,14 @@ def _field_ops(old: str, new: str, ignore: Sequence[str]) -> list[list] | None:
     return None if before == after else [list(op) for op in diff_texts(before, after)]
 
 
-def iter_edits(diff: dict) -> Iterator[Edit]:
-    """Every edit in a stored diff; a move is an edit without text of its own."""
-    for field in ("headline", "byline"):
-        yield from edits_of_ops(diff.get(field) or ())
+def iter_edits(diff: dict, *, forms: bool = True) -> Iterator[Edit]:
+    """Every edit in a stored diff; a move is an edit without text of its own. With
+    `forms`, the other headline forms' edits too (they count for significance)."""
+    for name in ("headline", "byline"):
+        yield from edits_of_ops(diff.get(name) or ())
+    if forms:
+        for ops in (diff.get("headlines") or {}).values():
+            yield from edits_of_ops(ops)
     for block in diff.get("body") or ():
         op = block["op"]
         if op in ("change", "move") and "ops" in block:

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from diffing.article import Article
 
+# Headline forms besides the visible one (Article.headline), in the order they are named.
+OTHER_FORMS = ("title", "social", "structured")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -82,14 +84,21 @@ def body_sha1(paragraphs: Sequence[str]) -> str:
 def fingerprint(article: Article, ignore: Sequence[str] = ()) -> str:
     """Hash of the normalised headline, byline and body: equal fingerprints, same article.
 
-    Used to recognise an unchanged recapture and a return to an earlier version. Dates,
+    Used to recognise an unchanged recapture and a return to an earlier version (an A/B
+    test of any headline form is a repeat, reported once). Dates,
     URLs and language are left out: they are not part of what the reader reads as the
     article's text.
     """
-    parts = [
+    parts: list = [
         normalise_field(article.headline, ignore),
         normalise_field(article.byline, ignore),
         normalise_paragraphs(article.paragraphs, ignore),
     ]
+    # The other headline forms, when the extraction has them (one from before forms were
+    # recorded keeps its fingerprint): a social-headline-only rewrite is another version.
+    forms = [(f, normalise_field(article.headlines[f], ignore)) for f in OTHER_FORMS
+             if f in article.headlines]  # fmt: skip
+    if forms:
+        parts.append(forms)
     encoded = json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha1(encoded).hexdigest()

@@ -15,6 +15,8 @@ from diffing.textdiff import DELETE, INSERT
 
 BLOCK_OPS = ("equal", "delete", "insert", "change", "move")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# How each headline form other than the visible one is labelled (diffing.compare).
+FORM_LABELS = {"title": "page title", "social": "social", "structured": "structured data"}
 _RED, _GREEN, _CYAN, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[2m", "\x1b[0m"
 
 
@@ -27,6 +29,21 @@ def check_diff(diff: object) -> dict:
         if not isinstance(block, dict) or block.get("op") not in BLOCK_OPS:
             raise ValueError(f"stored diff: body block {n} is not one of {BLOCK_OPS}: {block!r}")
     return diff
+
+
+def _fields(diff: dict) -> list[tuple[str, str, Sequence[Sequence]]]:
+    """(css class, label, ops) of each changed one-line field: the visible headline, the
+    other headline forms, the byline. With other forms changed, the h1 is "visible"."""
+    forms = diff.get("headlines") or {}
+    found = []
+    if diff.get("headline"):
+        found.append(("headline", "headline (visible)" if forms else "headline", diff["headline"]))
+    for form, ops in forms.items():
+        label = f"headline ({FORM_LABELS.get(form, form)})"
+        found.append((f"headline headline-{form}", label, ops))
+    if diff.get("byline"):
+        found.append(("byline", "byline", diff["byline"]))
+    return found
 
 
 def _terminal_safe(text: str) -> str:
@@ -70,10 +87,7 @@ def _text_block(block: dict, color: bool) -> str:
 def render_text(diff: dict, *, color: bool = False) -> str:
     """The diff for a terminal: ``[-deleted-]{+inserted+}``, or ANSI colours."""
     check_diff(diff)
-    lines = []
-    for field in ("headline", "byline"):
-        if diff.get(field):
-            lines.append(f"{field}: {_text_ops(diff[field], color)}")
+    lines = [f"{_terminal_safe(label)}: {_text_ops(ops, color)}" for _, label, ops in _fields(diff)]
     if diff.get("body"):
         lines.append("body:")
         lines.extend(_text_block(block, color) for block in diff["body"])
@@ -133,11 +147,11 @@ def _only(ops: Sequence[Sequence], drop: int) -> list[Sequence]:
 
 def _side_by_side(diff: dict) -> str:
     rows = []
-    for field in ("headline", "byline"):
-        if diff.get(field):
-            before = _html_ops(_only(diff[field], INSERT))
-            after = _html_ops(_only(diff[field], DELETE))
-            rows.append(f'<tr class="{field}"><td>{before}</td><td>{after}</td></tr>')
+    for css, label, ops in _fields(diff):
+        plain = label in ("headline", "byline")  # the row's class says it
+        mark = "" if plain else f'<span class="label">{html.escape(label.capitalize())}:</span> '
+        before, after = _html_ops(_only(ops, INSERT)), _html_ops(_only(ops, DELETE))
+        rows.append(f'<tr class="{css}"><td>{mark}{before}</td><td>{mark}{after}</td></tr>')
     for block in diff.get("body") or ():
         kind, before, after = _sides(block)
         rows.append(f'<tr class="{kind}"><td>{before}</td><td>{after}</td></tr>')
@@ -155,10 +169,9 @@ def render_html(diff: dict, *, side_by_side: bool = False) -> str:
     if side_by_side:
         return _side_by_side(diff)
     parts = ['<div class="redline-diff">']
-    for field in ("headline", "byline"):
-        if diff.get(field):
-            label = f'<span class="label">{field.capitalize()}:</span> '
-            parts.append(f'<p class="{field}">{label}{_html_ops(diff[field])}</p>')
+    for css, label, ops in _fields(diff):
+        mark = f'<span class="label">{html.escape(label.capitalize())}:</span> '
+        parts.append(f'<p class="{css}">{mark}{_html_ops(ops)}</p>')
     if diff.get("body"):
         parts.append('<div class="body">')
         parts.extend(_html_block(block) for block in diff["body"])
@@ -174,7 +187,7 @@ def _paragraphs(n: int) -> str:
 def render_plain_summary(diff: dict) -> str:
     """One line for feeds and listings, e.g. "headline changed; 2 paragraphs edited, 1 added"."""
     check_diff(diff)
-    parts = [f"{field} changed" for field in ("headline", "byline") if diff.get(field)]
+    parts = [f"{label} changed" for _, label, _ops in _fields(diff)]
     ops = [block["op"] for block in diff.get("body") or ()]
     words = {"change": "edited", "insert": "added", "delete": "removed", "move": "moved"}
     counts = [(ops.count(op), word) for op, word in words.items() if ops.count(op)]

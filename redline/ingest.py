@@ -36,6 +36,7 @@ from .extractions import Extractions, activate, deactivate, from_refers_id
 from .extractions import extract as _extract
 from .imports import INFLATE_RATIO, import_inputs
 from .lock import writer_lock
+from .reread import Rereader
 from .tracker import Tracker
 
 __all__ = ["WARC_SUFFIXES", "ingest_files", "index_files", "reindex_archive", "warc_files"]
@@ -199,7 +200,7 @@ def index_files(
 
 def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:
     """Each capture through the crawl's own rules (capture_rules), in archive order."""
-    captures = ArticleCaptures(db, Tracker(db, config.intervals))
+    captures = ArticleCaptures(db, Tracker(db, config.intervals, Rereader(db, config)))
     revisions = changes = late = 0
     for item in _archive_order(pending):
         row, record = item.row, item.record

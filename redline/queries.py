@@ -16,6 +16,8 @@ from .config import parse_duration
 from .errors import RedlineError
 from .schedule import iso, utc_now
 
+HEADLINE_FORMS = ("visible", "title", "social", "structured")
+
 
 class QueryError(RedlineError, ValueError):
     """A question the index cannot answer as asked (exit 1, with what to ask instead)."""
@@ -65,6 +67,9 @@ def change_json(row) -> dict:
         "significance": get("significance"),
         "headline_before": get("headline_before"),
         "headline_after": get("headline_after"),
+        "headline_forms": _json(get("headline_forms"), []),
+        "headlines_before": _json(get("headlines_before"), {}),
+        "headlines_after": _json(get("headlines_after"), {}),
         "added_words": get("added_words"),
         "removed_words": get("removed_words"),
     }
@@ -89,6 +94,7 @@ def history(db, url: str) -> list[dict]:
             "headline": r.headline,
             "byline": r.byline,
             "body_sha1": r.body_sha1,
+            "headlines": _all_forms(_json(r.headlines, {})),
             "warc": {"file": r.warc_file, "offset": r.warc_offset, "length": r.warc_length},
             "record_id": r.record_id,
             "repeats": r.repeats,
@@ -151,4 +157,16 @@ def article_of_revision(revision: RevisionRow | dict) -> Article:
         headline=revision.headline or "",
         byline=revision.byline or "",
         paragraphs=tuple(p for p in (revision.body or "").split("\n\n") if p),
+        headlines=_json(revision.headlines, {}),
+        extractor=revision.extractor or 1,
     )
+
+
+def _all_forms(forms: dict) -> dict:
+    """Every headline form, null where the page gave none (or before forms were kept)."""
+    return {form: forms.get(form) for form in HEADLINE_FORMS}
+
+
+def _json(text: str | None, empty):
+    """A JSON column; `empty` for a row from before the column existed."""
+    return json.loads(text) if text else empty

@@ -6,6 +6,7 @@ inputs (a capture row and the extracted article), so both build the same index.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from archive import index
@@ -36,10 +37,16 @@ class Outcome:
     absorbed: int | None = None  # the id of a "new" article found to be this one, moved
 
 
+# Reads a revision again, from its archived response, with today's extractor
+# (redline.reread.Rereader); None when it cannot.
+Reread = Callable[[RevisionRow, "str | None"], "Article | None"]
+
+
 class Tracker:
-    def __init__(self, db, intervals: Intervals):
+    def __init__(self, db, intervals: Intervals, reread: Reread | None = None):
         self.db = db
         self.intervals = intervals
+        self.reread = reread
         self._absorbed: int | None = None
 
     def track(
@@ -121,22 +128,28 @@ class Tracker:
         )
         if latest is None:
             return self._first_revision_later(row, capture, article, ignore)
-        if not _enough_words(article, latest, ignore):
+        previous = self._previous(row, latest, article)
+        if not _enough_words(article, previous, ignore):
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.ERROR, row.id)
         new_print = fingerprint(article, ignore)
-        if new_print == latest.fingerprint and not (restored or moved):
+        same = new_print in (latest.fingerprint, fingerprint(previous, ignore))
+        if same and not (restored or moved):
+            if new_print != latest.fingerprint:
+                # The same article read by a newer extractor: kept as the new baseline
+                # (later captures compare with it), never a change.
+                self._revision(row, latest.number + 1, capture, article, ignore, repeats=None)
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.UNCHANGED, row.id)
         earlier = index.revision_with_fingerprint(self.db, row.id, new_print)
         number = latest.number + 1
         self._revision(row, number, capture, article, ignore, repeats=earlier and earlier.number)
         kinds: list[str] = [Kind.RESTORED] if restored else ([Kind.MOVED] if moved else [])
-        change = None if earlier else compare_articles(article_of_revision(latest), article, ignore)
+        change = None if earlier else compare_articles(previous, article, ignore)
         index.update_article(self.db, row.id, {"status": str(Status.LIVE)})
-        if change is None and not kinds:
+        if change is None and not kinds:  # a repeat, or only a form the previous lacked
             self._checked(row, capture.fetched_at, changed=False)
-            return Outcome(V.CHANGED, row.id, number)
+            return Outcome(V.CHANGED if earlier else V.UNCHANGED, row.id, number)
         change_id = index.insert_change(
             self.db,
             {
@@ -152,10 +165,21 @@ class Tracker:
                 "diff": change.diff if change else None,
                 "added_words": change.added_words if change else 0,
                 "removed_words": change.removed_words if change else 0,
+                "headline_forms": list(change.headline_forms) if change else [],
+                "headlines_before": change.headlines_before if change else {},
+                "headlines_after": change.headlines_after if change else {},
             },
         )
         self._checked(row, capture.fetched_at, changed=True)
         return Outcome(V.RESTORED if restored else V.CHANGED, row.id, number, change_id)
+
+    def _previous(self, row: ArticleRow, latest: RevisionRow, article: Article) -> Article:
+        """The latest revision as the article to compare with: read again from its
+        archived response when a newer extractor made `article` (the upgrade rule)."""
+        previous = article_of_revision(latest)
+        if article.extractor > previous.extractor and self.reread is not None:
+            return self.reread(latest, row.site) or previous
+        return previous
 
     def _first_revision_later(self, row, capture, article, ignore) -> Outcome:
         if not _has_text(article, ignore):
@@ -186,6 +210,9 @@ class Tracker:
                 "diff": None,
                 "added_words": 0,
                 "removed_words": 0,
+                "headline_forms": [],
+                "headlines_before": {},
+                "headlines_after": {},
             },
         )
         index.update_article(self.db, row.id, {"status": str(Status.REMOVED)})
@@ -235,6 +262,8 @@ class Tracker:
                 "language": article.language,
                 "capture_id": index.capture_id_of_record(self.db, capture.record_id),
                 "repeats": repeats,
+                "headlines": article.headlines,
+                "extractor": article.extractor,
             },
         )
         if article.canonical_url:
@@ -273,8 +302,8 @@ def _has_text(article: Article, ignore) -> bool:
     return bool(article.headline.strip()) and _words(article.paragraphs, ignore) > 0
 
 
-def _enough_words(article: Article, latest: RevisionRow, ignore) -> bool:
-    before = len((latest.body or "").split())
+def _enough_words(article: Article, latest: Article, ignore) -> bool:
+    before = len(latest.body.split())
     return (
         _has_text(article, ignore) and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * before
     )

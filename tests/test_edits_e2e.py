@@ -70,6 +70,9 @@ def expect(before, name, kinds, significance, added, removed):
         "significance": significance,
         "headline_before": headline,
         "headline_after": headline,
+        "headline_forms": [],
+        "headlines_before": {},
+        "headlines_after": {},
         "added_words": added,
         "removed_words": removed,
     }

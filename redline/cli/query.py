@@ -64,7 +64,15 @@ def history(ctx, url, as_json) -> None:
             [
                 {
                     k: r[k]
-                    for k in ("revision", "captured_at", "headline", "byline", "body_sha1", "warc")
+                    for k in (
+                        "revision",
+                        "captured_at",
+                        "headline",
+                        "byline",
+                        "body_sha1",
+                        "headlines",
+                        "warc",
+                    )  # fmt: skip
                 }
                 for r in rows
             ]

@@ -212,9 +212,12 @@ class Newsroom:
         others = [a for a in self.live_articles() if a.slug != slug][:8]
         noise = random.Random() if self.noise else None
         page = render_article(article, self.article_url, canonical, others, noise)
+        etag, modified = article.fingerprint(canonical), article.updated or article.published
+        article.served += 1
+        if article.promo:  # a page built per request sends no validators
+            etag, modified = None, None
         return html_reply(
-            200, page, etag=article.fingerprint(canonical),
-            last_modified=article.updated or article.published,
+            200, page, etag=etag, last_modified=modified,
             chunked=self.is_chunked(slug), headers=self._cookies(noise),
         )  # fmt: skip
 

@@ -21,6 +21,15 @@ class NewsArticle:
     status: int = 200  # 404/410 when removed
     redirect_to: str | None = None  # slug it 301-redirects to
     canonical_slug: str | None = None  # overrides the canonical link
+    title: str | None = None  # the document <title> when it is not the headline
+    # og:title / twitter:title; several: an A/B test, one per request in turn
+    social: list[str] = field(default_factory=list)
+    promo: bool = False  # an in-body "subscribe" box whose offer changes on every request
+    served: int = 0  # requests answered with the page (the A/B rotation)
+
+    def social_headline(self) -> str:
+        """The social headline of the page served now (rotating through an A/B test)."""
+        return self.social[self.served % len(self.social)] if self.social else self.headline
 
     @property
     def live(self) -> bool:
@@ -29,6 +38,7 @@ class NewsArticle:
     def fingerprint(self, canonical_url: str) -> str:
         """What the ETag is made of: the story, never the page noise."""
         parts = [self.headline, self.byline, *self.paragraphs, canonical_url]
+        parts += [self.title or "", self.social_headline()]
         parts += [self.published.isoformat(), self.updated.isoformat() if self.updated else ""]
         return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
 

@@ -64,6 +64,9 @@ TABLES = {
             "language": "Language of the article",
             "capture_id": "The capture it was extracted from (captures.id)",
             "repeats": "The earlier revision number this version repeats, if any",
+            "headlines": "JSON {form: text}: the headline as visible (h1), title, social"
+            " (og:title / twitter:title) and structured (JSON-LD); null before forms were kept",
+            "extractor": "Version of the extractor that read it (null: version 1)",
         },
     ),
     "changes": (
@@ -82,6 +85,10 @@ TABLES = {
             "diff": "The stored diff (JSON, version 1), computed when the revision was recorded",
             "added_words": "Words added",
             "removed_words": "Words removed",
+            "headline_forms": "JSON list of the headline forms that changed (visible, title,"
+            " social, structured)",
+            "headlines_before": "JSON {form: text}: changed forms other than visible, before",
+            "headlines_after": "JSON {form: text}: changed forms other than visible, after",
         },
     ),
 }
