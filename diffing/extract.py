@@ -135,7 +135,10 @@ def parse_html(text: str, url: str) -> HtmlElement:
         raise ExtractionError(f"{url}: not an HTML page (no markup found)")
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses str with an encoding decl
     try:
-        tree = lxml.html.document_fromstring(text)
+        # Without comments: trafilatura drops a comment with its tail, and React pages put
+        # "<!-- -->" inside sentences, so every sentence after one would be cut short.
+        parser = lxml.html.HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True)
+        tree = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"{url}: not an HTML page ({error})") from None
     if tree is None or tree.find(".//body") is None and tree.find(".//head") is None:

@@ -333,6 +333,13 @@ def test_input_that_is_not_html_raises_a_clear_error(data: str | bytes, reason: 
         extract_article(data, URL)
 
 
+def test_comments_inside_sentences_cut_nothing() -> None:
+    """React pages put <!-- --> between the parts of a sentence."""
+    html = page().replace("after midnight on Tuesday", "after <!-- -->midnight<!-- --> on Tuesday")
+    html = html.replace("by helicopter", 'by <a href="/h">heli<!-- -->copter</a>')
+    assert extract_article(html, URL).paragraphs == STORY
+
+
 def test_html_without_an_article_gives_an_empty_body_not_an_error() -> None:
     article = extract_article("<html><head><title>Gone</title></head><body></body></html>", URL)
     assert article.paragraphs == ()
