@@ -51,6 +51,8 @@ _SUFFIX = re.compile(r"\s+(?:[|\-–—·»«/:]|::)\s+|\s*(?:[|｜_：]|--|::)\
 # One token per Chinese, Japanese or Korean character: those scripts do not space words.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+# Soft hyphens and zero-width characters: invisible, so not part of any word.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _NAME_SPLIT = re.compile(
     r"\s*(?:[,;|/&•·]|\s(?:and|und|y|et|e|og|och|en|ve|i|és|a|и)\s)\s*", re.IGNORECASE
 )
@@ -132,7 +134,8 @@ def person_names(byline: str | list[str] | None) -> frozenset[str]:
 def tokens(text: str | None) -> list[str]:
     """Folded words; each Chinese, Japanese or Korean character is a token of its own."""
     found = []
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()):
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "").casefold())
+    for word in _WORD.findall(text):
         if _CJK.search(word):
             found.extend(part for part in re.split(f"({_CJK.pattern})", word) if part)
         else:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -27,6 +29,9 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""", re.IGNORECASE)
 _TAG = re.compile(r"<\s*[A-Za-z!?/]")
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+|\s*(?:[|｜_：]|--|::)\s*|\s+(?=\[)")
+_TOKEN = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+"
+)
 _WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\d_]{3,}")
 # Page chrome that trafilatura sometimes keeps: it changes between captures on its own.
 _CHROME = re.compile(
@@ -80,7 +85,7 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
     visible = _selected_text(tree, selectors.headline) or visible_headline(meta, url)
     headline = _selected_text(tree, selectors.headline) or choose_headline(meta, url, visible)
     byline = clean_byline(_selected_text(tree, selectors.byline)) or meta.byline
-    paragraphs = _selected_paragraphs(tree, selectors.body) or extract_paragraphs(tree, url)
+    paragraphs = _selected_paragraphs(tree, selectors.body) or extract_body(tree, url, meta)
     return Article(
         url=url,
         headline=headline,
@@ -272,6 +277,93 @@ def _select(tree: HtmlElement, selector: str | None) -> list[HtmlElement]:
 @lru_cache(maxsize=256)
 def _compile(selector: str) -> CSSSelector:
     return CSSSelector(selector)
+
+
+def extract_body(tree: HtmlElement, url: str, meta: PageMetadata) -> list[str]:
+    """trafilatura's paragraphs, checked against the article text the page declares
+    (JSON-LD `articleBody`) when it has one: completed where they miss some of it, and
+    without what is clearly not part of it."""
+    blocks = text_blocks(tree) if len(meta.article_body) >= 200 else []
+    paragraphs = extract_paragraphs(tree, url)
+    if not paragraphs or not blocks:
+        return paragraphs
+    declared = _squash(_MARKDOWN_LINK.sub("]", meta.article_body))
+    paragraphs = complete_from_article_body(paragraphs, blocks, declared)
+    return trim_to_article_body(paragraphs, declared, set(_tokens(meta.article_body)))
+
+
+_MARKDOWN_LINK = re.compile(r"\]\([^)\s]*\)")  # some sites write articleBody as Markdown
+_BLOCK_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd")
+_BLOCK_SET = frozenset(_BLOCK_TAGS)
+
+
+def text_blocks(tree: HtmlElement) -> list[str]:
+    """The text of each innermost paragraph-like element, in document order."""
+    blocks = []
+    for element in tree.iter(*_BLOCK_TAGS):
+        if any(child.tag in _BLOCK_SET for child in element.iterdescendants()):
+            continue
+        text = collapse(element.text_content())
+        if text:
+            blocks.append(text)
+    return blocks
+
+
+def complete_from_article_body(
+    paragraphs: list[str], blocks: list[str], declared: str
+) -> list[str]:
+    """`paragraphs` plus the page's text `blocks` that `declared` (the squashed
+    articleBody) contains and `paragraphs` lack, each in its place in document order.
+
+    trafilatura keeps one container of the page; an article split over several (a
+    "paywall" part, chunks between ads) loses the rest. Only text that is both on the
+    page and, verbatim, in the articleBody is added, so a stale or summary-only
+    articleBody adds nothing.
+    """
+    present = set(paragraphs)
+    squashed_present = _squash(" ".join(paragraphs))
+    result: list[str] = []
+    position = 0  # how many of `paragraphs` are in `result`
+    for block in blocks:
+        if block in present:
+            if block in paragraphs[position:]:
+                end = paragraphs.index(block, position) + 1
+                result += paragraphs[position:end]
+                position = end
+            continue
+        squashed = _squash(block)
+        if len(squashed) >= 20 and squashed in declared and squashed not in squashed_present:
+            result.append(block)
+            squashed_present += "\n" + squashed
+    return result + paragraphs[position:]
+
+
+def trim_to_article_body(paragraphs: list[str], declared: str, words: set[str]) -> list[str]:
+    """Without the paragraphs that share less than half their words with the articleBody
+    (a newsletter box, "Advertisement", a promotion inside the article), when the
+    articleBody is the whole article: it has at least 85% of the body's words."""
+    counts = [_tokens(p) for p in paragraphs]
+    total = sum(sum(c.values()) for c in counts)
+    shared = sum(n for c in counts for word, n in c.items() if word in words)
+    if not total or shared / total < 0.85:
+        return paragraphs
+    return [
+        paragraph
+        for paragraph, count in zip(paragraphs, counts)
+        if not count
+        or _squash(paragraph) in declared
+        or sum(n for word, n in count.items() if word in words) * 2 >= sum(count.values())
+    ]
+
+
+def _squash(text: str) -> str:
+    """Case-folded letters and digits only, to find text whatever its spacing."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _tokens(text: str) -> Counter[str]:
+    """Case-folded words; each Chinese, Japanese or Korean character counts as one."""
+    return Counter(_TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:

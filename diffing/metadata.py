@@ -96,6 +96,7 @@ class PageMetadata:
     updated: str | None = None
     canonical_url: str | None = None
     language: str | None = None
+    article_body: str = ""  # the JSON-LD article's `articleBody`, whitespace collapsed
 
 
 def collapse(text: str | None) -> str:
@@ -126,7 +127,15 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
         updated=_first_date([ld.get("dateModified")], meta, None, UPDATED_KEYS),
         canonical_url=find_canonical(tree, url, meta),
         language=find_language(tree, meta, ld),
+        article_body=collapse(_article_body(ld)),
     )
+
+
+def _article_body(ld: dict) -> str:
+    body = ld.get("articleBody") or ""
+    if isinstance(body, list):
+        body = " ".join(part for part in body if isinstance(part, str))
+    return html.unescape(body) if isinstance(body, str) else ""
 
 
 def _is_label(h1: HtmlElement, url: str) -> bool:

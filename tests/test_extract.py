@@ -340,6 +340,40 @@ def test_comments_inside_sentences_cut_nothing() -> None:
     assert extract_article(html, URL).paragraphs == STORY
 
 
+def split_page(article_body: str, promo: str = "") -> str:
+    """The story in two containers with an advertisement between them, as some CMSs do:
+    trafilatura keeps the first container only."""
+    first = "".join(f"<p>{p}</p>" for p in STORY[:3])
+    rest = "".join(f"<p class='paywall'>{p}</p>" for p in STORY[3:])
+    related = "".join(f"<li><a href='/r{n}'>Another story number {n}</a></li>" for n in range(6))
+    return (
+        "<html><head><title>Storm floods coast</title>"
+        + jsonld({"@type": "NewsArticle", "articleBody": article_body})
+        + "</head><body><h1>Storm floods coast</h1>"
+        + f"<div class='article-body'>{first}{promo}</div>"
+        + f"<div class='ad'><ul>{related}</ul></div>"
+        + f"<div class='article-body'>{rest}</div></body></html>"
+    )
+
+
+def test_an_article_split_over_containers_is_completed_from_its_article_body() -> None:
+    markdown = " ".join(STORY).replace("Maria Olsen", "[Maria Olsen](https://x.example/mo)")
+    assert extract_article(split_page(markdown), URL).paragraphs == STORY
+
+
+def test_text_the_article_body_lacks_adds_nothing() -> None:
+    stale = " ".join(STORY[:3]) + " The fourth paragraph said something else entirely here."
+    assert extract_article(split_page(stale), URL).paragraphs == STORY[:3]
+
+
+def test_a_promotion_inside_the_article_is_dropped_when_the_article_body_lacks_it() -> None:
+    promo = "<p>Subscribe now: offer 7 gives you a year of unlimited reading for one euro.</p>"
+    html = split_page(" ".join(STORY), promo=promo)
+    assert extract_article(html, URL).paragraphs == STORY
+    short = " ".join(STORY[:1])  # an articleBody that is not the whole article: trust nothing
+    assert "Subscribe now" in extract_article(split_page(short, promo=promo), URL).body
+
+
 def test_html_without_an_article_gives_an_empty_body_not_an_error() -> None:
     article = extract_article("<html><head><title>Gone</title></head><body></body></html>", URL)
     assert article.paragraphs == ()
