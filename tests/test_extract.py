@@ -250,6 +250,17 @@ def test_clean_byline_drops_dates_and_relative_times() -> None:
     assert clean_byline("James Akinaka • 8h") == "James Akinaka"
     assert clean_byline("Maya Jones, Updated 5 minutes ago") == "Maya Jones"
     assert clean_byline("By Jon May and June Smith") == "Jon May and June Smith"
+    assert clean_byline("ZDNet Japan Staff 2019年04月28日 08時00分") == "ZDNet Japan Staff"
+    assert clean_byline("By | by Ann Lee | @annlee | See full bio | 105092") == "Ann Lee"
+
+
+def test_byline_parts_in_separate_elements_stay_apart() -> None:
+    """A date glued to the name would hide from the date filter and change every update."""
+    markup = (
+        '<div class="byline"><span>Joe Davidson</span><span>Washington Post</span>'
+        "<time>Dec 13, 2016 at 3:45 pm</time></div>"
+    )
+    assert extract_article(page(body_top=markup), URL).byline == "Joe Davidson | Washington Post"
 
 
 def test_css_overrides_choose_headline_byline_and_body() -> None:
