@@ -32,6 +32,7 @@ _SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/]|::)\s+|\s*(?:[|｜_：]|--|
 _TOKEN = re.compile(
     r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+"
 )
+_DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\d_]{3,}")
 # Page chrome that trafilatura sometimes keeps: it changes between captures on its own.
 _CHROME = re.compile(
@@ -86,16 +87,17 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
     headline = _selected_text(tree, selectors.headline) or choose_headline(meta, url, visible)
     byline = clean_byline(_selected_text(tree, selectors.byline)) or meta.byline
     paragraphs = _selected_paragraphs(tree, selectors.body) or extract_body(tree, url, meta)
+    forms = headline_forms(meta, url, visible)
     return Article(
         url=url,
         headline=headline,
         byline=byline,
         published=meta.published,
         updated=meta.updated,
-        paragraphs=drop_chrome(paragraphs, headline, byline),
+        paragraphs=drop_chrome(paragraphs, [headline, *forms.values()], byline),
         canonical_url=meta.canonical_url,
         language=meta.language,
-        headlines=headline_forms(meta, url, visible),
+        headlines=forms,
         extractor=EXTRACTOR_VERSION,
     )
 
@@ -380,10 +382,20 @@ def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:
     return [p for p in (collapse(line) for line in text.split("\n")) if p]
 
 
-def drop_chrome(paragraphs: list[str], headline: str, byline: str) -> tuple[str, ...]:
-    """Without page-chrome lines, and without a leading repeat of the headline or byline."""
+def drop_chrome(paragraphs: list[str], headlines: list[str], byline: str) -> tuple[str, ...]:
+    """Without page-chrome lines, and without the article's header: a repeat of a headline
+    among the first three paragraphs with what comes before it (a section label, a
+    kicker), then leading repeats of the byline and lines that are only a date."""
     kept = [p for p in paragraphs if not _CHROME.match(p)]
-    lead = {_fold(headline), _fold(byline)} - {""}
-    while kept and _fold(clean_byline(kept[0])) in lead:
+    titles = {_fold(h) for h in headlines} - {""}
+    repeat = next((i for i, p in enumerate(kept[:3]) if _fold(p) in titles), -1)
+    del kept[: repeat + 1]
+    lead = titles | {_fold(byline)} - {""}
+    while kept and (_fold(clean_byline(kept[0])) in lead or _is_date_line(kept[0])):
         kept.pop(0)
     return tuple(kept)
+
+
+def _is_date_line(paragraph: str) -> bool:
+    """'26 Sep 2011', '04/19/13', '2019年04月04日-': a date and nothing more."""
+    return len(paragraph) <= 40 and not clean_byline(paragraph) and bool(_DIGIT.search(paragraph))

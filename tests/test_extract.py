@@ -63,6 +63,13 @@ def test_body_is_the_story_paragraphs_in_order() -> None:
     assert article.body == "\n\n".join(STORY)
 
 
+def test_the_article_header_is_not_body() -> None:
+    """A section label, the headline repeated and a date line before the story."""
+    head = '<meta property="og:title" content="Storm floods coast">'
+    body_top = "<p>Weather</p><p>Storm floods coast</p><p>26 Sep 2026</p>"
+    assert extract_article(page(head=head, body_top=body_top), URL).paragraphs == STORY
+
+
 def test_same_story_in_different_chrome_gives_the_same_article() -> None:
     quiet = page(body_top="<h1>Storm floods northern coast</h1>")
     related = "".join(
