@@ -151,6 +151,26 @@ def insert_change(db, change: dict) -> int:
     return _insert(db, "changes", row)
 
 
+# Occasions (pairs of fetches) on which a shape must differ before it is learned as noise.
+LEARNED_AT = 2
+
+
+def learned_noise(db, site: str | None) -> tuple[str, ...]:
+    """The shapes of text the site has learned as per-request noise, oldest first."""
+    sql = "select pattern from volatile_texts where site is ? and occasions >= ? order by id"
+    return tuple(p for (p,) in db.execute(sql, [site, LEARNED_AT]))
+
+
+def note_noise(db, site: str | None, pattern: str, example: str, seen_at: str) -> None:
+    """One more occasion on which text of this shape differed between two fetches."""
+    db.execute(
+        "insert into volatile_texts (site, pattern, example, occasions, first_seen, last_seen)"
+        " values (?, ?, ?, 1, ?, ?) on conflict (site, pattern) do update set"
+        " occasions = occasions + 1, last_seen = excluded.last_seen",
+        [site, pattern, example, seen_at, seen_at],
+    )
+
+
 def ensure_site(db, name: str | None) -> None:
     if name:
         db.execute("insert or ignore into sites (name) values (?)", [name])

@@ -23,6 +23,7 @@ class Verdict(StrEnum):
     RESTORED = "restored"
     MOVED = "moved"  # a redirect hop to the article's new URL
     SKIPPED = "skipped"  # no part of any article's history
+    REFETCHED = "refetched"  # differed, so fetched again at once: the refetch is tracked
 
 
 class ChangeKind(StrEnum):

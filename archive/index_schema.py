@@ -142,3 +142,16 @@ def m003_headline_forms(db: sqlite_utils.Database) -> None:
     changes.add_column("headline_forms", str)  # JSON list
     changes.add_column("headlines_before", str)  # JSON {form: text}, forms other than visible
     changes.add_column("headlines_after", str)
+
+
+@migrations()
+def m004_volatile_texts(db: sqlite_utils.Database) -> None:
+    """Per-request noise inside articles (DESIGN's noise principle): each shape of text
+    seen differing between two fetches made at once, and on how many occasions; learned
+    (ignored from then on) at two. Rebuilt by `reindex` from the pairs of fetches."""
+    db.table("volatile_texts").create(
+        {"id": int, "site": str, "pattern": str, "example": str, "occasions": int,
+         "first_seen": str, "last_seen": str},
+        pk="id",
+    )  # fmt: skip
+    db.table("volatile_texts").create_index(["site", "pattern"], unique=True)

@@ -77,7 +77,8 @@ def volatile_count(db, site: str) -> int:
     """How many texts `site` has learned as per-request noise (0 before that table exists)."""
     if not has_table(db, "volatile_texts") or "site" not in table_columns(db, "volatile_texts"):
         return 0
-    return db.execute("select count(*) from volatile_texts where site = ?", [site]).fetchone()[0]
+    sql = "select count(*) from volatile_texts where site = ? and occasions >= 2"  # learned
+    return db.execute(sql, [site]).fetchone()[0]
 
 
 def kept_rows(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:

@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from dataclasses import asdict
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.index_rows import Verdict
-from diffing.extract import ExtractionError, Selectors, extract_article
+from archive.index_rows import CaptureRow, Verdict
+from diffing.article import Article
+from diffing.extract import EXTRACTOR_VERSION, ExtractionError, Selectors, extract_article
 from redline.capture_rules import REDIRECTS
 
 from .capture import article_captures, header_pairs
 from .session import CrawlSession
 
 logger = logging.getLogger(__name__)
-EXTRACTOR = "redline-extract/1"
+EXTRACTOR = f"redline-extract/{EXTRACTOR_VERSION}"
 ARTICLE_URN = "urn:redline:article:"
 
 
@@ -25,24 +27,37 @@ def article_page(item, session: CrawlSession, stats):
     """(response, site, captures of its fetch and redirect hops); counts the fetch."""
     response = item["response"]
     captures = response.meta.get("redline_captures") or []
-    if captures:
+    if captures and not response.meta.get("redline_first"):  # a refetch is no new fetch
         stats.inc_value(
             "redline/rechecked" if response.meta.get("recheck") else "redline/fetched_articles"
         )
     return response, session.config.site(item["site"]), captures
 
 
-def article_record(session: CrawlSession, response, capture, site):
-    """(article, extraction failed) for capture_rules; writes the metadata record."""
+def article_record(session: CrawlSession, response, capture, site, refetch_of: str | None = None):
+    """(article, extraction failed) for capture_rules; writes the metadata record. On a
+    refetch the record names the fetch it confirms (`refetch_of`), whatever it answered:
+    `reindex` then holds that fetch back for it, as the crawl did."""
+    data: dict = {"extractor": EXTRACTOR}
+    if refetch_of:
+        data["refetch_of"] = refetch_of
+    article = None
     if capture.record_type == "revisit" or capture.http_status != 200:
+        if refetch_of:
+            _write_metadata(session, capture, data)
         return None, False
     selectors = Selectors(headline=site.headline, byline=site.byline, body=site.body)
     try:
         article = extract_article(response.body, capture.url, selectors)
-        data = {"article": article.to_dict(), "extractor": EXTRACTOR}
+        data["article"] = article.to_dict()
     except ExtractionError as exc:
-        article, data = None, {"error": str(exc), "extractor": EXTRACTOR}
+        data["error"] = str(exc)
         logger.warning("extraction failed for %s: %s", capture.url, exc)
+    _write_metadata(session, capture, data)
+    return article, article is None
+
+
+def _write_metadata(session: CrawlSession, capture, data: dict) -> None:
     # A synthetic URI: under the page's own URI, replay tools would serve this JSON
     # in place of the page captured in the same second. WARC-Refers-To links them.
     session.writer.write_metadata(
@@ -51,7 +66,6 @@ def article_record(session: CrawlSession, response, capture, site):
         date=capture.fetched_at,
         payload=json.dumps(data, ensure_ascii=False, sort_keys=True).encode(),
     )
-    return article, article is None
 
 
 class TrackPipeline:
@@ -78,6 +92,9 @@ class TrackPipeline:
             return None
 
     def _process(self, item):
+        if "refetch_failed" in item:  # the confirming fetch failed: the first stands
+            first = item["refetch_failed"]
+            return self._first_stands(first, self.session.config.site(item["site"]))
         response, site, captures = article_page(item, self.session, self.stats)
         if not captures or not self.track:
             return
@@ -86,9 +103,49 @@ class TrackPipeline:
         final_id, final = captures[-1]
         if final.http_status in REDIRECTS:
             return  # not followed (off the site): tracked as archived, by WarcCapture
+        rules, headers = article_captures(self.session), header_pairs(response.headers)
+        first = response.meta.get("redline_first")
+        if first is not None:  # this fetch confirms an earlier one
+            extracted = article_record(self.session, response, final, site, first["record_id"])
+            if extracted[0] is None:
+                self._first_stands(first, site)  # no article to confirm it with
+                first = None
+            else:  # left untracked until now: a crash meanwhile heals as if never refetched
+                rules.refetched(first["capture_id"], CaptureRow(**first["capture"]))
+            extract = lambda: extracted  # noqa: E731
+        elif response.meta.get("recheck") and len(captures) == 1:
+            extracted = article_record(self.session, response, final, site)
+            if rules.differs(final, site, extracted[0]):
+                return self._refetch(rules, response, final_id, final, extracted[0], headers, site)
+            extract = lambda: extracted  # noqa: E731
+        else:
+            extract = lambda: article_record(self.session, response, final, site)  # noqa: E731
+        outcome = rules.feed(
+            final_id, final, site, extract, headers=headers,
+            first=Article.from_dict(first["article"]) if first else None,
+        )  # fmt: skip
+        self._counted(outcome, site)
+
+    def _refetch(self, rules, response, capture_id, capture, article, headers, site) -> None:
+        """The article differs: fetch the page again at once before believing it (DESIGN's
+        noise principle). Both fetches are archived; the second is tracked."""
+        from crawler.plans import article_request
+
+        self.stats.inc_value("redline/refetched")
+        first = {"record_id": capture.record_id, "capture_id": capture_id,
+                 "capture": asdict(capture), "article": article.to_dict(), "headers": headers}  # fmt: skip
+        meta = {"redline_first": first, "recheck": True}
+        for key in ("redline_pass", "redline_prior"):
+            if key in response.meta:
+                meta[key] = response.meta[key]
+        request = article_request(self.crawler.spider, site.name, capture.url, meta=meta)
+        self.crawler.engine.crawl(request.replace(priority=20))
+
+    def _first_stands(self, first: dict, site) -> None:
+        article = Article.from_dict(first["article"])
         outcome = article_captures(self.session).feed(
-            final_id, final, site, lambda: article_record(self.session, response, final, site),
-            headers=header_pairs(response.headers),
+            first["capture_id"], CaptureRow(**first["capture"]), site, lambda: (article, False),
+            headers=first["headers"],
         )  # fmt: skip
         self._counted(outcome, site)
 

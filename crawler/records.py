@@ -37,6 +37,8 @@ class ArticleRecords:
         return None
 
     def _record(self, item) -> None:
+        if "refetch_failed" in item:
+            return  # the first fetch's record names no refetch: ingest tracks it alone
         response, site, captures = article_page(item, self.session, self.crawler.stats)
         if not captures:
             return

@@ -102,8 +102,10 @@ class ArticleCaptures:
         return site.is_article(url)
 
     def feed(self, capture_id: int, capture: CaptureRow, site: Site | None, extract: Extract,
-             *, headers: list[tuple[str, str]] = (), html: bool = True) -> Outcome | None:  # fmt: skip
-        """Track one capture; None when it is no part of an article's history (yet)."""
+             *, headers: list[tuple[str, str]] = (), html: bool = True,
+             first: Article | None = None) -> Outcome | None:  # fmt: skip
+        """Track one capture; None when it is no part of an article's history (yet).
+        `first`: the article of the fetch this capture confirms (see `refetched`)."""
         if not self.concerns(site, capture, html):
             return None
         hop = hop_of(site, capture)
@@ -119,7 +121,25 @@ class ArticleCaptures:
             # paywall that stays is an extraction failure in every pass, never "unchanged").
             failed = index.verdict_of_record(self.db, capture.refers_to) == Verdict.ERROR
         kept = validators(headers) if capture.http_status == 200 else None
-        return self._track(capture_id, capture, site, article, failed=failed, validators=kept)
+        return self._track(
+            capture_id, capture, site, article, failed=failed, validators=kept, first=first
+        )
+
+    def differs(self, capture: CaptureRow, site: Site | None, article: Article | None) -> bool:
+        """Whether a page capture's article is another version of the tracked article: a
+        live crawl fetches it again at once before believing it (DESIGN's noise principle)."""
+        if article is None or capture.http_status != 200 or hop_of(site, capture) is not None:
+            return False
+        return self.tracker.differs(
+            capture.url, article, site.name if site else None, site.ignore if site else ()
+        )
+
+    def refetched(self, capture_id: int, capture: CaptureRow) -> None:
+        """The capture was fetched again at once; the refetch (whose metadata record names
+        this one) is what gets tracked, with this capture's article beside it."""
+        known = index.article_by_url(self.db, capture.url)
+        with self.db.atomic():
+            index.set_capture_verdict(self.db, capture_id, known and known.id, Verdict.REFETCHED)
 
     def _hop(self, capture_id, capture, site, hop: Hop) -> Outcome | None:
         origin = self._moved_from(capture_id, capture.url) or capture.url
@@ -135,12 +155,13 @@ class ArticleCaptures:
             return self._track(capture_id, replace(at_origin, http_status=410), site, None)
         return self._track(capture_id, at_origin, site, None, failed=True)
 
-    def _track(self, capture_id, capture, site, article, *, failed=False, validators=None):
+    def _track(self, capture_id, capture, site, article, *, failed=False, validators=None,
+               first=None):  # fmt: skip
         return self.tracker.track(
             capture_id, capture, article, site=site.name if site else None,
             ignore=site.ignore if site else (),
             moved_from=self._moved_from(capture_id, capture.url), failed=failed,
-            validators=validators,
+            validators=validators, first=first,
         )  # fmt: skip
 
     def _moved_from(self, capture_id: int, url: str) -> str | None:

@@ -17,10 +17,10 @@ from contextvars import ContextVar
 
 from archive.capture_rules import from_refers_id, refers_id
 from diffing.article import Article
-from diffing.extract import ExtractionError, Selectors, extract_article
+from diffing.extract import EXTRACTOR_VERSION, ExtractionError, Selectors, extract_article
 
 INGEST_URN = "urn:redline:ingest:article:"
-EXTRACTOR = "redline-extract/1"  # the crawl's (crawler.pipeline.EXTRACTOR; a test keeps them equal)
+EXTRACTOR = f"redline-extract/{EXTRACTOR_VERSION}"  # as crawler.pipeline.EXTRACTOR (tested)
 
 
 class Extractions:

@@ -201,20 +201,46 @@ def index_files(
 def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:
     """Each capture through the crawl's own rules (capture_rules), in archive order."""
     captures = ArticleCaptures(db, Tracker(db, config.intervals, Rereader(db, config)))
-    revisions = changes = late = 0
+    counts = {"revisions": 0, "changes": 0, "late": 0}
+    # A fetch that differed was fetched again at once; the refetch's metadata record names
+    # it, and it waits for its refetch, as in the crawl (DESIGN's noise principle).
+    waiting = {data["refetch_of"] for data in articles.values() if data.get("refetch_of")}
+    held: dict[str, _Pending] = {}
     for item in _archive_order(pending):
-        row, record = item.row, item.record
-        known = index.article_by_url(db, row.url)
-        late += bool(known and (known.last_checked or "") > row.fetched_at)
-        capture_id = index.capture_id_of_record(db, row.record_id)
-        site = _site_for(config, row.url)
-        extract = _extractor(row, record, articles.get(row.record_id), site)
-        outcome = captures.feed(
-            capture_id, row, site, extract, headers=record.http_headers, html=_is_html(record)
-        )
-        revisions += bool(outcome and outcome.revision is not None)
-        changes += bool(outcome and outcome.change_id is not None)
-    return {"revisions": revisions, "changes": changes, "late": late}
+        if item.row.record_id in waiting:
+            held[item.row.record_id] = item
+            continue
+        data = articles.get(item.row.record_id) or {}
+        first = held.pop(data.get("refetch_of"), None)
+        first_article = _article_of(articles.get(first.row.record_id)) if first else None
+        if first is not None and "article" in data and first_article is not None:
+            captures.refetched(index.capture_id_of_record(db, first.row.record_id), first.row)
+        elif first is not None:  # the refetch has no article to confirm it with
+            _track_one(db, config, captures, first, articles, counts)
+            first_article = None
+        _track_one(db, config, captures, item, articles, counts, first=first_article)
+    for item in held.values():  # its refetch is in no file given (yet): alone
+        _track_one(db, config, captures, item, articles, counts)
+    return counts
+
+
+def _track_one(db, config, captures, item, articles, counts, first=None) -> None:
+    row, record = item.row, item.record
+    known = index.article_by_url(db, row.url)
+    counts["late"] += bool(known and (known.last_checked or "") > row.fetched_at)
+    capture_id = index.capture_id_of_record(db, row.record_id)
+    site = _site_for(config, row.url)
+    extract = _extractor(row, record, articles.get(row.record_id), site)
+    outcome = captures.feed(
+        capture_id, row, site, extract, headers=record.http_headers, html=_is_html(record),
+        first=first,
+    )  # fmt: skip
+    counts["revisions"] += bool(outcome and outcome.revision is not None)
+    counts["changes"] += bool(outcome and outcome.change_id is not None)
+
+
+def _article_of(data: dict | None) -> Article | None:
+    return Article.from_dict(data["article"]) if data and "article" in data else None
 
 
 def _archive_order(pending: list[_Pending]) -> list[_Pending]:
@@ -238,7 +264,7 @@ def _extractor(row, record, data, site: Site | None):
     """What the capture's payload gives (capture_rules.Extract), computed only if asked."""
 
     def extract():
-        if data is not None:  # our metadata record: the crawl's own extraction
+        if data is not None and ("article" in data or "error" in data):  # the crawl's own
             return (
                 (Article.from_dict(data["article"]), False) if "article" in data else (None, True)
             )
@@ -366,7 +392,8 @@ def _json(payload: bytes) -> dict | None:
         data = json.loads(payload)
     except ValueError:
         return None
-    return data if isinstance(data, dict) and ("article" in data or "error" in data) else None
+    keys = ("article", "error", "refetch_of")  # an extraction, or a refetch naming its first
+    return data if isinstance(data, dict) and any(k in data for k in keys) else None
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -6,6 +6,7 @@ inputs (a capture row and the extracted article), so both build the same index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -16,6 +17,7 @@ from archive.index_rows import Verdict as V
 from archive.urls import canonical_article_url
 from diffing.article import Article
 from diffing.compare import compare_articles
+from diffing.noise import volatile_between
 from diffing.normalise import body_sha1, fingerprint, normalise_paragraphs
 
 from .queries import article_of_revision
@@ -60,20 +62,53 @@ class Tracker:
         moved_from: str | None = None,
         failed: bool = False,
         validators: dict | None = None,
+        first: Article | None = None,
     ) -> Outcome:
         """Record one capture of an article URL; the caller has indexed the capture row.
 
         `article` None is a payload already seen (a revisit, a 304), unless `failed`:
-        then the page could not be read (extraction failed, a consent wall).
+        then the page could not be read (extraction failed, a consent wall). `first`: the
+        article of the fetch this one confirms (made at once because it differed): body
+        text that differs between the two is noise in this pass, and learned as the
+        site's noise on its second occasion.
         """
         self._absorbed = None
         with self.db.atomic():
+            ignore = tuple(ignore) + index.learned_noise(self.db, site)
+            if first is not None and article is not None:
+                ignore += self._noise_between(first, article, site, ignore, capture.fetched_at)
             outcome = self._track(capture, article, site, ignore, moved_from, failed)
             outcome = replace(outcome, absorbed=self._absorbed)
             index.set_capture_verdict(self.db, capture_id, outcome.article_id, outcome.verdict)
             if validators is not None and outcome.article_id:  # in the same transaction,
                 index.update_article(self.db, outcome.article_id, validators)  # kill-safe
         return outcome
+
+    def differs(self, url: str, article: Article, site: str | None, ignore=()) -> bool:
+        """Whether `article` is another version of the live article tracked at `url`:
+        the crawl's cue to fetch the page again at once before believing it."""
+        row = index.article_by_url(self.db, url)
+        latest = (
+            index.latest_revision(self.db, row.id) if row and row.status == Status.LIVE else None
+        )
+        if row is None or latest is None:
+            return False
+        ignore = tuple(ignore) + index.learned_noise(self.db, site)
+        new_print = fingerprint(article, ignore)
+        if new_print == latest.fingerprint:
+            return False
+        return new_print != fingerprint(self._previous(row, latest, article), ignore)
+
+    def _noise_between(self, first: Article, second: Article, site, ignore, seen_at: str):
+        """What differs between two fetches made at once; each shape's occasion noted."""
+        volatile = volatile_between(
+            normalise_paragraphs(first.paragraphs, ignore),
+            normalise_paragraphs(second.paragraphs, ignore),
+        )
+        for shape in volatile.shapes:
+            example = next((p for p in second.paragraphs if re.fullmatch(shape, p)), shape)
+            index.note_noise(self.db, site, shape, example, seen_at)
+        return volatile.ignore
 
     def _track(self, capture, article, site, ignore, moved_from, failed) -> Outcome:
         row = index.article_by_url(self.db, capture.url)
@@ -135,7 +170,7 @@ class Tracker:
         new_print = fingerprint(article, ignore)
         same = new_print in (latest.fingerprint, fingerprint(previous, ignore))
         if same and not (restored or moved):
-            if new_print != latest.fingerprint:
+            if new_print != latest.fingerprint and article.extractor > (latest.extractor or 1):
                 # The same article read by a newer extractor: kept as the new baseline
                 # (later captures compare with it), never a change.
                 self._revision(row, latest.number + 1, capture, article, ignore, repeats=None)

@@ -3,7 +3,8 @@ those crawls wrote compared, table by table and id by id, with `reindex` and `in
 
 The stage is the local newsroom plus what a real site also does to an article: answer a
 page with no markup (extraction fails), send readers to a consent host (an off-site
-redirect), drop its validators (so a refetch is an identical-payload revisit).
+redirect), drop its validators (so a refetch is an identical-payload revisit), put a promo that
+changes on every request inside the article (refetched at once, learned as noise).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Stage(Newsroom):
 
 EVENTS = {  # weight of each event per article per round
     "same": 60, "edit": 8, "back": 4, "move": 3, "canonical": 2, "gone": 4, "broken": 3,
-    "paywall": 2, "offsite": 2, "bare": 3,
+    "paywall": 2, "offsite": 2, "bare": 3, "promo": 3,
 }  # fmt: skip
 
 
@@ -114,6 +115,10 @@ class Script:
     def _paywall(self, slug: str, round_no: int) -> None:
         self.room.edit(slug, paragraphs=["Subscribe to continue reading this article."])
         self.undo[slug] = "paywall"
+
+    def _promo(self, slug: str, round_no: int) -> None:
+        # From now on an in-body promo changes on every request: refetched, then learned.
+        self.room.articles[slug].promo = True
 
     def _broken(self, slug: str, round_no: int) -> None:
         self.room.broken.add(slug)

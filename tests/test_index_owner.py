@@ -184,6 +184,7 @@ def test_verdicts_and_kinds_are_defined_once_and_stored_as_text():
         "restored",
         "moved",
         "skipped",
+        "refetched",
     ]
     assert Verdict.NEW == "new" and f"{Verdict.MOVED}" == "moved"
 

@@ -22,6 +22,7 @@ EXERCISED = {  # (record type, HTTP status, verdict) the rounds must have met
     ("response", 200, "new"), ("response", 200, "changed"), ("revisit", 304, "unchanged"),
     ("response", 200, "error"), ("response", 302, "error"), ("response", 301, "moved"),
     ("response", 404, "removed"), ("response", 410, "removed"), ("response", 200, "restored"),
+    ("response", 200, "refetched"),
 }  # fmt: skip
 
 

@@ -98,3 +98,7 @@ class NewsSpider(scrapy.Spider):
         )
         self.crawler.stats.inc_value("redline/failed")
         self.plan.failed(request)
+        first = request.meta.get("redline_first")
+        if first is not None:  # a confirming fetch failed: the pipeline tracks the first
+            return [{"refetch_failed": first, "site": request.meta["site"]}]
+        return None
