@@ -26,6 +26,12 @@ class Article:
     # an extraction stored before versions were recorded. A revision extracted by an older
     # version is re-extracted before it is compared (the contract's upgrade rule).
     extractor: int = 1
+    # What the page acknowledges (diffing.disclosure): the structured modification date,
+    # an absolute visible "Updated ..." stamp (UTC ISO 8601), and the correction, update
+    # and editor's notes (also paragraphs of the body: a note is article text).
+    modified: str | None = None
+    visible_updated: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:
@@ -35,6 +41,7 @@ class Article:
         data = asdict(self)
         data["paragraphs"] = list(self.paragraphs)
         data["headlines"] = dict(self.headlines)
+        data["notes"] = list(self.notes)
         return data
 
     def to_json(self) -> str:
@@ -46,6 +53,7 @@ class Article:
         known["paragraphs"] = tuple(data.get("paragraphs") or ())
         known["headlines"] = dict(data.get("headlines") or {})
         known["extractor"] = int(data.get("extractor") or 1)
+        known["notes"] = tuple(data.get("notes") or ())
         for key in ("headline", "byline"):
             known[key] = known.get(key) or ""
         return cls(**known)

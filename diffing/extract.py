@@ -23,6 +23,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from diffing.article import Article
+from diffing.disclosure import notes_outside, read_disclosure
 from diffing.metadata import PageMetadata, clean_byline, collapse, read_metadata
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -88,13 +89,19 @@ def extract_article(html: str | bytes, url: str, selectors: Selectors | None = N
     byline = clean_byline(_selected_text(tree, selectors.byline)) or meta.byline
     paragraphs = _selected_paragraphs(tree, selectors.body) or extract_body(tree, url, meta)
     forms = headline_forms(meta, url, visible)
+    body = drop_chrome(paragraphs, [headline, *forms.values()], byline)
+    disclosure = read_disclosure(tree, body, language=meta.language)
     return Article(
         url=url,
         headline=headline,
         byline=byline,
         published=meta.published,
         updated=meta.updated,
-        paragraphs=drop_chrome(paragraphs, [headline, *forms.values()], byline),
+        # A note outside the body (its own box, JSON-LD `correction`) is article text too.
+        paragraphs=body + notes_outside(disclosure, body),
+        modified=disclosure.modified,
+        visible_updated=disclosure.visible_updated,
+        notes=disclosure.notes,
         canonical_url=meta.canonical_url,
         language=meta.language,
         headlines=forms,
