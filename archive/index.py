@@ -72,6 +72,10 @@ def capture_by_record(db, record_id: str) -> CaptureRow | None:
     return fetch_one(db, CaptureRow, sql, [record_id])
 
 
+def mark_redated(db, capture_id: int) -> None:
+    db.execute("update captures set redated = 1 where id = ?", [capture_id])
+
+
 def capture_by_id(db, capture_id: int) -> CaptureRow | None:
     sql = f"select {columns(CaptureRow)} from captures where id = ?"
     return fetch_one(db, CaptureRow, sql, [capture_id])
@@ -128,8 +132,9 @@ def revision_numbers(db, article_id: int) -> list[int]:
 
 def insert_revision(db, values: dict) -> int:
     row = dict(values)
-    if row.get("headlines") is not None and not isinstance(row["headlines"], str):
-        row["headlines"] = json.dumps(row["headlines"], ensure_ascii=False, sort_keys=True)
+    for key in ("headlines", "notes"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
     return _insert(db, "revisions", row)
 
 
@@ -143,7 +148,7 @@ def merge_article(db, twin_id: int, into_id: int) -> None:
 def insert_change(db, change: dict) -> int:
     row = dict(change)
     row["kinds"] = json.dumps([str(k) for k in row["kinds"]])
-    for key in ("headline_forms", "headlines_before", "headlines_after"):
+    for key in ("headline_forms", "headlines_before", "headlines_after", "disclosure", "notes"):
         if row.get(key) is not None and not isinstance(row[key], str):
             row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
     if not isinstance(row.get("diff"), (str, type(None))):

@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 EX_CANTCREAT = 73  # as redline.errors.IndexUnreadable: the index cannot be used as it is
 MIGRATION_SET = "redline"
 # index_schema's migrations by name, in order (tests/test_index_owner.py pins the two).
-MIGRATIONS = ("m001_initial", "m002_site_health", "m003_headline_forms", "m004_volatile_texts")
+MIGRATIONS = (
+    "m001_initial",
+    "m002_site_health",
+    "m003_headline_forms",
+    "m004_volatile_texts",
+    "m005_disclosure",
+)
 BASE_TABLES = ("articles", "captures", "revisions", "changes")
 
 

@@ -122,7 +122,8 @@ def timeline(db, article_id: int) -> list[RevisionAt]:
     """Every revision of one article, oldest first, with where its capture is archived."""
     sql = (
         "select r.number, r.captured_at, r.headline, r.byline, r.body_sha1, r.repeats,"
-        " c.warc_file, c.warc_offset, c.warc_length, c.record_id, r.headlines from revisions r"
+        " c.warc_file, c.warc_offset, c.warc_length, c.record_id, r.headlines, r.modified,"
+        " r.notes from revisions r"
         " left join captures c on c.id = r.capture_id where r.article_id = ? order by r.number"
     )
     return fetch_all(db, RevisionAt, sql, [article_id])

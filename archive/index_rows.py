@@ -86,6 +86,8 @@ class ArticleRow:
     etag: str | None
     last_modified: str | None
     moved_from: str | None
+    page_modified: str | None  # the page's dates as of its last capture with an article
+    page_updated: str | None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ class RevisionRow:
     repeats: int | None
     headlines: str | None  # JSON {form: text}; null before forms were recorded
     extractor: int | None  # null: before versions were recorded (version 1)
+    modified: str | None
+    visible_updated: str | None
+    notes: str | None  # JSON list; null before notes were recorded
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,8 @@ class RevisionAt:
     warc_length: int | None
     record_id: str | None
     headlines: str | None
+    modified: str | None
+    notes: str | None
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,9 @@ class ChangeRow:
     headline_forms: str | None  # JSON list; null before forms were recorded
     headlines_before: str | None  # JSON {form: text}
     headlines_after: str | None
+    silent: int | None  # 1, 0, or null (no text kind, or recorded before it was known)
+    disclosure: str | None  # JSON list
+    notes: str | None  # JSON list
     url: str  # the last two: joined from articles (index_queries._CHANGE)
     site: str | None
 

@@ -155,3 +155,22 @@ def m004_volatile_texts(db: sqlite_utils.Database) -> None:
         pk="id",
     )  # fmt: skip
     db.table("volatile_texts").create_index(["site", "pattern"], unique=True)
+
+
+@migrations()
+def m005_disclosure(db: sqlite_utils.Database) -> None:
+    """Was an edit acknowledged? What each page said about itself, and per change the
+    verdict. Rows from before keep nulls: `silent` null is "not known", never a guess."""
+    articles = db.table("articles")
+    articles.add_column("page_modified", str)  # as of the last capture with an article
+    articles.add_column("page_updated", str)
+    captures = db.table("captures")
+    captures.add_column("redated", int)  # 1: the page's date moved with no text change
+    revisions = db.table("revisions")
+    revisions.add_column("modified", str)  # structured modification date (UTC)
+    revisions.add_column("visible_updated", str)  # absolute visible "Updated ..." stamp
+    revisions.add_column("notes", str)  # JSON list: correction/update/editor's notes
+    changes = db.table("changes")
+    changes.add_column("silent", int)  # 1 silent, 0 acknowledged, null: no text kind
+    changes.add_column("disclosure", str)  # JSON list: note, modified_date, visible_date
+    changes.add_column("notes", str)  # JSON list: notes that appeared or changed

@@ -70,6 +70,9 @@ def change_json(row) -> dict:
         "headline_forms": _json(get("headline_forms"), []),
         "headlines_before": _json(get("headlines_before"), {}),
         "headlines_after": _json(get("headlines_after"), {}),
+        "silent": None if get("silent") is None else bool(get("silent")),
+        "disclosure": _json(get("disclosure"), []),
+        "notes": _json(get("notes"), []),
         "added_words": get("added_words"),
         "removed_words": get("removed_words"),
     }
@@ -95,6 +98,8 @@ def history(db, url: str) -> list[dict]:
             "byline": r.byline,
             "body_sha1": r.body_sha1,
             "headlines": _all_forms(_json(r.headlines, {})),
+            "modified": r.modified,
+            "notes": _json(r.notes, []),
             "warc": {"file": r.warc_file, "offset": r.warc_offset, "length": r.warc_length},
             "record_id": r.record_id,
             "repeats": r.repeats,
@@ -159,6 +164,9 @@ def article_of_revision(revision: RevisionRow | dict) -> Article:
         paragraphs=tuple(p for p in (revision.body or "").split("\n\n") if p),
         headlines=_json(revision.headlines, {}),
         extractor=revision.extractor or 1,
+        modified=revision.modified,
+        visible_updated=revision.visible_updated,
+        notes=tuple(_json(revision.notes, [])),
     )
 
 

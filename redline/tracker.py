@@ -17,6 +17,7 @@ from archive.index_rows import Verdict as V
 from archive.urls import canonical_article_url
 from diffing.article import Article
 from diffing.compare import compare_articles
+from diffing.disclosure import is_later
 from diffing.noise import volatile_between
 from diffing.normalise import body_sha1, fingerprint, normalise_paragraphs
 
@@ -50,6 +51,7 @@ class Tracker:
         self.intervals = intervals
         self.reread = reread
         self._absorbed: int | None = None
+        self._capture_id = 0
 
     def track(
         self,
@@ -77,7 +79,11 @@ class Tracker:
             ignore = tuple(ignore) + index.learned_noise(self.db, site)
             if first is not None and article is not None:
                 ignore += self._noise_between(first, article, site, ignore, capture.fetched_at)
+            self._capture_id = capture_id
             outcome = self._track(capture, article, site, ignore, moved_from, failed)
+            if article is not None and outcome.article_id:  # "the capture just before"
+                dates = {"page_modified": article.modified, "page_updated": article.visible_updated}
+                index.update_article(self.db, outcome.article_id, dates)
             outcome = replace(outcome, absorbed=self._absorbed)
             index.set_capture_verdict(self.db, capture_id, outcome.article_id, outcome.verdict)
             if validators is not None and outcome.article_id:  # in the same transaction,
@@ -164,6 +170,11 @@ class Tracker:
         if latest is None:
             return self._first_revision_later(row, capture, article, ignore)
         previous = self._previous(row, latest, article)
+        # The page's dates in the capture just before this one (the contract's disclosure).
+        before = (
+            row.page_modified or previous.modified,
+            row.page_updated or previous.visible_updated,
+        )
         if not _enough_words(article, previous, ignore):
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.ERROR, row.id)
@@ -174,6 +185,8 @@ class Tracker:
                 # The same article read by a newer extractor: kept as the new baseline
                 # (later captures compare with it), never a change.
                 self._revision(row, latest.number + 1, capture, article, ignore, repeats=None)
+            if _acknowledged(before, article):  # a new date on the same text: fake freshness
+                index.mark_redated(self.db, self._capture_id)
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.UNCHANGED, row.id)
         earlier = index.revision_with_fingerprint(self.db, row.id, new_print)
@@ -203,6 +216,7 @@ class Tracker:
                 "headline_forms": list(change.headline_forms) if change else [],
                 "headlines_before": change.headlines_before if change else {},
                 "headlines_after": change.headlines_after if change else {},
+                **_disclosure(change, previous, article, before),
             },
         )
         self._checked(row, capture.fetched_at, changed=True)
@@ -299,6 +313,9 @@ class Tracker:
                 "repeats": repeats,
                 "headlines": article.headlines,
                 "extractor": article.extractor,
+                "modified": article.modified,
+                "visible_updated": article.visible_updated,
+                "notes": list(article.notes),
             },
         )
         if article.canonical_url:
@@ -316,6 +333,45 @@ class Tracker:
                 "next_check": when and when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             },
         )
+
+    def expected(self, url: str, site: str | None, ignore=(), extractor: int = 1):
+        """(fingerprint, learned noise) by which a worker without the index tells whether
+        a recapture of `url` differs (as `differs`): the live latest revision as `extractor`
+        reads it, fingerprinted with `ignore` and the site's learned noise, which it needs
+        too. None when no live article is tracked at `url`."""
+        row = index.article_by_url(self.db, url)
+        latest = (
+            index.latest_revision(self.db, row.id) if row and row.status == Status.LIVE else None
+        )
+        if row is None or latest is None:
+            return None
+        learned = index.learned_noise(self.db, site)
+        reader = replace(article_of_revision(latest), extractor=extractor)  # the upgrade rule
+        return fingerprint(self._previous(row, latest, reader), tuple(ignore) + learned), learned
+
+
+TEXT_KINDS = frozenset((Kind.HEADLINE, Kind.BYLINE, Kind.BODY))
+
+
+def _acknowledged(before: tuple[str | None, str | None], article: Article) -> list[str]:
+    """Which of the page's dates are later than in the capture just before."""
+    found = []
+    if is_later(before[0], article.modified):
+        found.append("modified_date")
+    if is_later(before[1], article.visible_updated):
+        found.append("visible_date")
+    return found
+
+
+def _disclosure(change, previous: Article, article: Article, before) -> dict:
+    """Was the edit acknowledged (the contract's `silent`, `disclosure`, `notes`)? Unknown
+    (null) for a change with no text kind, or when the previous version predates notes
+    (an index from before disclosure was read, and no archived response to read again)."""
+    if change is None or not TEXT_KINDS & set(change.kinds) or previous.extractor < 2:
+        return {"silent": None, "disclosure": [], "notes": []}
+    notes = [note for note in article.notes if note not in previous.notes]
+    disclosure = (["note"] if notes else []) + _acknowledged(before, article)
+    return {"silent": int(not disclosure), "disclosure": disclosure, "notes": notes}
 
 
 def _canonical_moved(before: str | None, after: str | None) -> bool:

@@ -73,6 +73,10 @@ def expect(before, name, kinds, significance, added, removed):
         "headline_forms": [],
         "headlines_before": {},
         "headlines_after": {},
+        # The newsroom's CMS moves dateModified with every edit: acknowledged, not silent.
+        "silent": False,
+        "disclosure": ["modified_date"],
+        "notes": [],
         "added_words": added,
         "removed_words": removed,
     }

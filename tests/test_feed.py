@@ -137,7 +137,14 @@ def test_datasette_metadata_matches_the_schema(archive, tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     tables = data["databases"]["redline"]["tables"]
-    assert set(tables) == {"sites", "articles", "captures", "revisions", "changes"}
+    assert set(tables) == {
+        "sites",
+        "articles",
+        "captures",
+        "revisions",
+        "changes",
+        "volatile_texts",
+    }
     db = sqlite_utils.Database(archive.parent / "redline.db")
     for name, table in tables.items():
         assert list(table["columns"]) == [c.name for c in db[name].columns]

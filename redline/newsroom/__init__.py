@@ -122,13 +122,16 @@ class Newsroom:
             self.articles[article.slug] = article
             return article
 
-    def edit(self, slug: str, *, headline=None, byline=None, paragraphs=None, updated=None) -> None:
+    def edit(self, slug: str, *, headline=None, byline=None, paragraphs=None, updated=None,
+             silent: bool = False) -> None:  # fmt: skip
+        """Edit a story; its modification date moves unless the edit is `silent`."""
         with self._lock:
             article = self.articles[slug]
             article.headline = headline if headline is not None else article.headline
             article.byline = byline if byline is not None else article.byline
             article.paragraphs = list(paragraphs) if paragraphs is not None else article.paragraphs
-            article.updated = updated or datetime.now(timezone.utc).replace(microsecond=0)
+            if not silent:
+                article.updated = updated or datetime.now(timezone.utc).replace(microsecond=0)
 
     def remove(self, slug: str, status: int = 404) -> None:
         if status not in (404, 410):

@@ -26,6 +26,8 @@ TABLES = {
             "etag": "ETag of the last response, for conditional requests",
             "last_modified": "Last-Modified of the last response, for conditional requests",
             "moved_from": "The URL the article had before it moved",
+            "page_modified": "The page's structured modification date in its last capture",
+            "page_updated": "The page's visible 'Updated ...' date in its last capture",
         },
     ),
     "captures": (
@@ -45,6 +47,7 @@ TABLES = {
             "fetched_at": "When it was fetched (UTC ISO 8601)",
             "verdict": "new, changed, unchanged or error",
             "location": "Location header of a redirect",
+            "redated": "1 when the page's date moved while its text stayed the same",
         },
     ),
     "revisions": (
@@ -67,6 +70,9 @@ TABLES = {
             "headlines": "JSON {form: text}: the headline as visible (h1), title, social"
             " (og:title / twitter:title) and structured (JSON-LD); null before forms were kept",
             "extractor": "Version of the extractor that read it (null: version 1)",
+            "modified": "The page's structured modification date (UTC), if it gives one",
+            "visible_updated": "An absolute 'Updated ...' date shown on the page (UTC)",
+            "notes": "JSON list: correction, clarification, update and editor's notes",
         },
     ),
     "changes": (
@@ -89,6 +95,23 @@ TABLES = {
             " social, structured)",
             "headlines_before": "JSON {form: text}: changed forms other than visible, before",
             "headlines_after": "JSON {form: text}: changed forms other than visible, after",
+            "silent": "1: nothing on the page acknowledged the edit; 0: something did;"
+            " null: no text kind, or recorded before redline read acknowledgements",
+            "disclosure": "JSON list of what acknowledged it: note, modified_date, visible_date",
+            "notes": "JSON list: the notes that appeared or changed with this edit",
+        },
+    ),
+    "volatile_texts": (
+        "Per-request noise inside articles: text shapes seen differing between two fetches"
+        " made at once; ignored for good from their second occasion.",
+        {
+            "id": "Row id",
+            "site": "Site name",
+            "pattern": "The shape, as a regular expression matched against a whole paragraph",
+            "example": "One paragraph of that shape",
+            "occasions": "On how many pairs of fetches it differed (learned at 2)",
+            "first_seen": "When it first differed (UTC)",
+            "last_seen": "When it last differed (UTC)",
         },
     ),
 }
