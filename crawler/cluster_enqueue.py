@@ -1,9 +1,10 @@
 """`redline enqueue`: start a pass on the shared frontier from what the index knows.
 
 Pushes the due rechecks (with what a revisit needs: the URL's last full capture, its
-validators) and the sites' discovery requests (robots.txt, feeds, sitemaps, front pages);
-workers parse those and claim each new article against the pass's duplicate set and
-budget. Tracked articles are put in that set first, so a sighting in a feed never
+validators; and what a worker needs to fetch a differing article again at once: the
+latest revision's fingerprint) and the sites' discovery requests (robots.txt, feeds,
+sitemaps, front pages); workers parse those and claim each new article against the
+pass's duplicate set and budget. Tracked articles are put in that set first, so a sighting in a feed never
 refetches them: they come back on their own schedule, as in a single-machine crawl.
 """
 
@@ -15,9 +16,12 @@ from scrapy import Request
 from scrapy_redis import picklecompat
 
 from archive import index, index_queries
+from diffing.extract import EXTRACTOR_VERSION
 from redline.config import Config, Site
 from redline.errors import RedlineError
 from redline.planner import due_articles
+from redline.reread import Rereader
+from redline.tracker import Tracker
 
 from .cluster import Frontier, fingerprint_of
 from .plans import article_request, discovery_requests
@@ -63,7 +67,7 @@ def _push_pass(frontier: Frontier, config: Config, sites: list[Site], recheck: s
     db = _reader(config)
     try:
         pass_id = frontier.new_pass()
-        requests, budget = _rechecks(db, spider, sites, recheck, limit, pass_id)
+        requests, budget = _rechecks(db, spider, config, sites, recheck, limit, pass_id)
         rechecks = len(requests)
         for site in sites:
             requests += _discovery(db, spider, site, pass_id)
@@ -86,16 +90,25 @@ def _reader(config: Config):
         raise RedlineError(exc.message, exc.exit_code) from None
 
 
-def _rechecks(db, spider, sites, recheck: str, limit: int, pass_id: int):
+def _rechecks(db, spider, config: Config, sites, recheck: str, limit: int, pass_id: int):
     requests: list[Request] = []
     budget: dict[str, int] = {}
     left = limit or None
+    tracker = Tracker(db, config.intervals, Rereader(db, config)) if db else None
     for site in sites:
         rows = due_articles(db, site.name, recheck, limit=site.max_per_pass) if db else []
         rows = rows[:left] if left is not None else rows
         for row in rows:
+            meta: dict = {"redline_pass": pass_id}
             prior = _prior(db, row.url)
-            meta = {"redline_pass": pass_id, **({"redline_prior": prior} if prior else {})}
+            if prior:
+                meta["redline_prior"] = prior
+            # What the worker needs to tell "differs" and fetch again at once, as a crawl
+            # does (DESIGN's noise principle): the latest revision's fingerprint.
+            expected = tracker.expected(row.url, site.name, site.ignore, EXTRACTOR_VERSION)
+            if expected:
+                fingerprint, learned = expected
+                meta["redline_expect"] = {"fingerprint": fingerprint, "learned": learned}
             requests.append(article_request(spider, site.name, row.url, asdict(row), meta))
         budget[site.name] = site.max_per_pass - len(rows)
         if left is not None:

@@ -68,6 +68,24 @@ def _write_metadata(session: CrawlSession, capture, data: dict) -> None:
     )
 
 
+def refetch(crawler: Crawler, response, site, url: str, first: dict, prior=None) -> None:
+    """Fetch an article page that differs again at once, ahead of everything queued
+    (DESIGN's noise principle). `first` rides along as meta `redline_first` (its
+    `record_id` at least: the refetch's metadata record names it); so do the pass (the
+    frontier's acknowledgement) and the prior capture (revisits), which `prior` replaces."""
+    from crawler.plans import article_request
+
+    crawler.stats.inc_value("redline/refetched")
+    meta = {"redline_first": first, "recheck": True}
+    for key in ("redline_pass", "redline_prior"):
+        if key in response.meta:
+            meta[key] = response.meta[key]
+    if prior is not None:
+        meta["redline_prior"] = prior
+    request = article_request(crawler.spider, site.name, url, meta=meta)
+    crawler.engine.crawl(request.replace(priority=20))
+
+
 class TrackPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -129,17 +147,9 @@ class TrackPipeline:
     def _refetch(self, rules, response, capture_id, capture, article, headers, site) -> None:
         """The article differs: fetch the page again at once before believing it (DESIGN's
         noise principle). Both fetches are archived; the second is tracked."""
-        from crawler.plans import article_request
-
-        self.stats.inc_value("redline/refetched")
         first = {"record_id": capture.record_id, "capture_id": capture_id,
                  "capture": asdict(capture), "article": article.to_dict(), "headers": headers}  # fmt: skip
-        meta = {"redline_first": first, "recheck": True}
-        for key in ("redline_pass", "redline_prior"):
-            if key in response.meta:
-                meta[key] = response.meta[key]
-        request = article_request(self.crawler.spider, site.name, capture.url, meta=meta)
-        self.crawler.engine.crawl(request.replace(priority=20))
+        refetch(self.crawler, response, site, capture.url, first)
 
     def _first_stands(self, first: dict, site) -> None:
         article = Article.from_dict(first["article"])

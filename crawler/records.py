@@ -8,11 +8,16 @@ TrackPipeline is off then, and this one is off whenever the crawl keeps an index
 
 from __future__ import annotations
 
+from dataclasses import asdict
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from .pipeline import article_page, article_record
+from archive.index_rows import PriorCapture
+from diffing.normalise import fingerprint
+from redline.capture_rules import REDIRECTS
+
+from .pipeline import article_page, article_record, refetch
 from .session import CrawlSession
 
 
@@ -43,6 +48,28 @@ class ArticleRecords:
         if not captures:
             return
         _, capture = captures[-1]
+        first = response.meta.get("redline_first")
+        if first is not None:  # confirms an earlier fetch: its record names it, as the crawl's
+            if capture.http_status not in REDIRECTS:  # (a redirect not followed: none)
+                article_record(self.session, response, capture, site, first["record_id"])
+            return
         if captures[0][1].url != capture.url and not site.is_article(capture.url):
             return  # redirected off the site's articles: ingest reads it as gone
-        article_record(self.session, response, capture, site)
+        article, _ = article_record(self.session, response, capture, site)
+        expect = response.meta.get("redline_expect")
+        if expect and len(captures) == 1 and _differs(article, capture, site, expect):
+            # As TrackPipeline: fetched again at once; ingest pairs the two. The first is
+            # the URL's latest full capture now, so an identical refetch is a revisit of it.
+            prior = asdict(PriorCapture(capture.record_id, capture.url, capture.fetched_at,
+                                        capture.payload_digest))  # fmt: skip
+            refetch(self.crawler, response, site, capture.url, {"record_id": capture.record_id},
+                    prior)  # fmt: skip
+
+
+def _differs(article, capture, site, expect: dict) -> bool:
+    """Whether a recheck's article is another version of the latest revision, told by the
+    fingerprint `redline enqueue` sent (Tracker.expected): the worker has no index."""
+    if article is None or capture.record_type != "response" or capture.http_status != 200:
+        return False
+    ignore = tuple(site.ignore) + tuple(expect["learned"])
+    return fingerprint(article, ignore) != expect["fingerprint"]

@@ -137,8 +137,14 @@ def test_workers_build_the_single_machine_index_fetching_each_article_once(tmp_p
             before = len(room.requests)
             summaries = cluster_pass(config, 3, "--recheck", "all")
             fetched = article_fetches(room, before)
-            assert sorted(fetched) == sorted(set(fetched)), "no article fetched twice a pass"
-            assert len(fetched) == 12, "every article fetched, recheck pass not filtered"
+            # Only an article that differs is fetched again, at once (DESIGN's noise principle).
+            edited = [
+                room.article_url(s).removeprefix(room.base_url) for s in sorted(room.articles)[:3]
+            ]
+            twice = sorted(p for p in set(fetched) if fetched.count(p) == 2)
+            assert twice == (sorted(edited) if round_ else []), "no other article fetched twice"
+            assert len(set(fetched)) == 12, "every article fetched, recheck pass not filtered"
+            assert len(fetched) == 12 + len(twice)
             assert sum(s["articles"] for s in summaries) == 12
             report = ingest(config)
             assert report["faults"] == []
