@@ -55,11 +55,13 @@ _BYLINE_XPATHS = tuple(
     for x in (
         '//*[@rel="author"][not(self::link)]',
         '//*[contains(concat(" ", normalize-space(@itemprop), " "), " author ")]',
+        '//a[contains(@href, "/author/") or contains(@href, "/authors/")][normalize-space()]',
         f'//*[contains({_CLASS}, "byline")]',
         '//*[contains(concat(" ", normalize-space(@class), " "), " author ")]',
         f'//*[contains({_CLASS}, "__author") or contains({_CLASS}, "-author")]',
     )
 )
+_ONE_AUTHOR_EACH = 3  # the first three byline patterns each match one author's name
 _WS = re.compile(r"\s+")
 _LABEL_MARKS = re.compile(r"logo|brand|site-?title|site-?name|masthead|\bhidden\b|sr-only")
 _BY = re.compile(
@@ -126,7 +128,7 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
             collapse(h.text_content()) for h in tree.iter("h1") if not _is_label(h, url)
         ),
         site_name=meta.get("og:site_name", ""),
-        byline=find_byline(tree, ld, meta),
+        byline=find_byline(tree, ld, meta, url),
         published=_first_date([ld.get("datePublished"), ld.get("dateCreated")], meta, tree),
         updated=_first_date([ld.get("dateModified")], meta, None, UPDATED_KEYS),
         canonical_url=find_canonical(tree, url, meta),
@@ -221,9 +223,9 @@ def _as_text(value: object) -> str:
     return html.unescape(value) if isinstance(value, str) else ""
 
 
-def find_byline(tree: HtmlElement, ld: dict, meta: dict[str, str]) -> str:
+def find_byline(tree: HtmlElement, ld: dict, meta: dict[str, str], url: str = "") -> str:
     """JSON-LD authors, else author meta tags, else visible byline markup; cleaned."""
-    claims = itertools.chain([jsonld_authors(ld)], meta_authors(meta), visible_bylines(tree))
+    claims = itertools.chain([jsonld_authors(ld)], meta_authors(meta), visible_bylines(tree, url))
     return next((b for b in map(clean_byline, claims) if b), "")
 
 
@@ -254,13 +256,33 @@ def meta_authors(meta: dict[str, str]) -> Iterator[str]:
             yield value
 
 
-def visible_bylines(tree: HtmlElement) -> Iterator[str]:
-    """Byline markup, most specific first: the first element each pattern finds."""
-    for xpath in _BYLINE_XPATHS:
-        for node in xpath(tree)[:1]:
-            text = collapse(node.get("content") or separated_text(node))
+def visible_bylines(tree: HtmlElement, url: str = "") -> Iterator[str]:
+    """Byline markup, most specific first: for each pattern, the first element it finds
+    after the headline's <h1> (a byline follows its headline; an author named before it
+    is in a menu or a teaser), else the first."""
+    h1 = next((h for h in tree.iter("h1") if not _is_label(h, url)), None)
+    order: dict[HtmlElement, int] = {}
+    for number, xpath in enumerate(_BYLINE_XPATHS):
+        nodes = xpath(tree)
+        if nodes and h1 is not None and not order:
+            order = {element: i for i, element in enumerate(tree.iter())}
+        following = [n for n in nodes if order.get(n, 0) > order.get(h1, 0)] if order else []
+        for node in (following or nodes)[:1]:
+            names = [node]
+            if number < _ONE_AUTHOR_EACH:  # each match names one author: take its co-authors
+                group = _grandparent(node)
+                names += [n for n in nodes if n is not node and _grandparent(n) is group]
+            texts = _unique(
+                collapse(n.get("content") or separated_text(n)).strip(" ,;|") for n in names
+            )
+            text = ", ".join(texts)
             if len(text) <= 120:
                 yield text
+
+
+def _grandparent(node: HtmlElement) -> HtmlElement | None:
+    parent = node.getparent()
+    return parent.getparent() if parent is not None else None
 
 
 def separated_text(node: HtmlElement) -> str:

@@ -261,6 +261,17 @@ def test_clean_byline_drops_dates_and_relative_times() -> None:
     assert clean_byline("By | by Ann Lee | @annlee | See full bio | 105092") == "Ann Lee"
 
 
+def test_byline_from_author_page_links_after_the_headline() -> None:
+    """Authors linked to their pages under the headline; a teaser's author above it is not."""
+    teaser = '<div><a href="/author/kara">Kara Swisher</a></div><h1>Storm floods coast</h1>'
+    authors = (
+        '<ul><li><a href="/author/ann-lee/">Ann Lee</a></li>'
+        '<li><a href="/author/bo-chen/">Bo Chen</a></li></ul>'
+    )
+    article = extract_article(page(body_top=teaser + authors), URL)
+    assert article.byline == "Ann Lee, Bo Chen"
+
+
 def test_byline_parts_in_separate_elements_stay_apart() -> None:
     """A date glued to the name would hide from the date filter and change every update."""
     markup = (
