@@ -107,8 +107,9 @@ def _rechecks(db, spider, config: Config, sites, recheck: str, limit: int, pass_
             # does (DESIGN's noise principle): the latest revision's fingerprint.
             expected = tracker.expected(row.url, site.name, site.ignore, EXTRACTOR_VERSION)
             if expected:
-                fingerprint, learned = expected
-                meta["redline_expect"] = {"fingerprint": fingerprint, "learned": learned}
+                fingerprint, learned, words = expected
+                meta["redline_expect"] = {"fingerprint": fingerprint, "learned": learned,
+                                          "words": words}  # fmt: skip
             requests.append(article_request(spider, site.name, row.url, asdict(row), meta))
         budget[site.name] = site.max_per_pass - len(rows)
         if left is not None:

@@ -17,6 +17,8 @@ from archive.index_rows import PriorCapture
 from diffing.normalise import fingerprint
 from redline.capture_rules import REDIRECTS
 
+from redline.tracker import enough_words
+
 from .pipeline import article_page, article_record, refetch
 from .session import CrawlSession
 
@@ -72,4 +74,6 @@ def _differs(article, capture, site, expect: dict) -> bool:
     if article is None or capture.record_type != "response" or capture.http_status != 200:
         return False
     ignore = tuple(site.ignore) + tuple(expect["learned"])
+    if not enough_words(article, expect.get("words", 0), ignore):
+        return False  # an extraction failure (a paywall), not a version to confirm
     return fingerprint(article, ignore) != expect["fingerprint"]

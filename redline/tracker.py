@@ -103,7 +103,11 @@ class Tracker:
         new_print = fingerprint(article, ignore)
         if new_print == latest.fingerprint:
             return False
-        return new_print != fingerprint(self._previous(row, latest, article), ignore)
+        previous = self._previous(row, latest, article)
+        # A paywall or an error page is an extraction failure, not a version to confirm.
+        return _enough_words(article, previous, ignore) and new_print != fingerprint(
+            previous, ignore
+        )
 
     def _noise_between(self, first: Article, second: Article, site, ignore, seen_at: str):
         """What differs between two fetches made at once; each shape's occasion noted."""
@@ -335,7 +339,7 @@ class Tracker:
         )
 
     def expected(self, url: str, site: str | None, ignore=(), extractor: int = 1):
-        """(fingerprint, learned noise) by which a worker without the index tells whether
+        """(fingerprint, learned noise, words) by which a worker without the index tells whether
         a recapture of `url` differs (as `differs`): the live latest revision as `extractor`
         reads it, fingerprinted with `ignore` and the site's learned noise, which it needs
         too. None when no live article is tracked at `url`."""
@@ -347,7 +351,8 @@ class Tracker:
             return None
         learned = index.learned_noise(self.db, site)
         reader = replace(article_of_revision(latest), extractor=extractor)  # the upgrade rule
-        return fingerprint(self._previous(row, latest, reader), tuple(ignore) + learned), learned
+        previous = self._previous(row, latest, reader)
+        return fingerprint(previous, tuple(ignore) + learned), learned, len(previous.body.split())
 
 
 TEXT_KINDS = frozenset((Kind.HEADLINE, Kind.BYLINE, Kind.BODY))
@@ -394,7 +399,12 @@ def _has_text(article: Article, ignore) -> bool:
 
 
 def _enough_words(article: Article, latest: Article, ignore) -> bool:
-    before = len(latest.body.split())
+    return enough_words(article, len(latest.body.split()), ignore)
+
+
+def enough_words(article: Article, words_before: int, ignore) -> bool:
+    """Not an extraction failure next to a version of `words_before` words (the 40% rule)."""
     return (
-        _has_text(article, ignore) and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * before
+        _has_text(article, ignore)
+        and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * words_before
     )
