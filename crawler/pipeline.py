@@ -119,8 +119,10 @@ class TrackPipeline:
         for outcome in response.meta.get("redline_outcomes", ()):  # of redirects, as archived
             self._counted(outcome, site)
         final_id, final = captures[-1]
-        if final.http_status in REDIRECTS:
-            return  # not followed (off the site): tracked as archived, by WarcCapture
+        if final.http_status in REDIRECTS:  # not followed (off the site): tracked as archived
+            if response.meta.get("redline_first"):  # a refetch led off the site: the first
+                self._first_stands(response.meta["redline_first"], site)  # fetch stands
+            return
         rules, headers = article_captures(self.session), header_pairs(response.headers)
         first = response.meta.get("redline_first")
         if first is not None:  # this fetch confirms an earlier one
