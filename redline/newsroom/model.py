@@ -26,6 +26,13 @@ class NewsArticle:
     social: list[str] = field(default_factory=list)
     promo: bool = False  # an in-body "subscribe" box whose offer changes on every request
     served: int = 0  # requests answered with the page (the A/B rotation)
+    # Acknowledgements (DESIGN `silent`). `updated` is the CMS's dateModified; these are
+    # what an editor shows readers, each settable on its own:
+    note: str | None = None  # a correction or editor's note...
+    note_box: bool = False  # ...in its own element after the body, not its last paragraph
+    stamp: datetime | None = None  # a visible absolute "Updated <date>, <time>" line
+    ago: bool = False  # a relative "Updated N minutes ago" line: new N on every request
+    lang: str = "en"  # the page's <html lang>
 
     def social_headline(self) -> str:
         """The social headline of the page served now (rotating through an A/B test)."""
@@ -40,6 +47,8 @@ class NewsArticle:
         parts = [self.headline, self.byline, *self.paragraphs, canonical_url]
         parts += [self.title or "", self.social_headline()]
         parts += [self.published.isoformat(), self.updated.isoformat() if self.updated else ""]
+        parts += [self.note or "", str(self.note_box), self.stamp.isoformat() if self.stamp else ""]
+        parts += [str(self.ago), self.lang]  # the "N minutes" is noise, never in the ETag
         return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable, Iterable
+from datetime import timezone
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,7 @@ def render_article(
     canonical_url: str,
     others: list[NewsArticle],
     noise: random.Random | None,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> str:
     """The full article page; `others` feed the 'Most read' and related blocks."""
     published = article.published.isoformat()
@@ -65,21 +66,19 @@ def render_article(
             _tracking_script(noise),
         ]
     )
-    paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
-    updated = ""
-    if article.updated:
-        updated = f' <time class="updated" datetime="{modified}">Updated {modified[:10]}</time>'
+    body = [*article.paragraphs, *([article.note] if article.note and not article.note_box else [])]
+    paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in body)
     story = f"""<main>
 {_ad(noise, "top")}
 <article>
 <header><p class="kicker"><a href="/section/{article.section}">{article.section.title()}</a></p>
 <h1 class="headline">{escape(article.headline)}</h1>
 <p class="byline">{escape(article.byline)}</p>
-<time class="published" datetime="{published}">{published[:10]}</time>{updated}
+<time class="published" datetime="{published}">{published[:10]}</time>{_stamps(article)}
 </header>
 <div class="story-body">
 {paragraphs}{_promo(article, noise)}
-</div>
+</div>{_note_box(article)}
 </article>
 {_ad(noise, "mid")}
 {_related(others, url_for, noise)}
@@ -87,7 +86,28 @@ def render_article(
 </main>
 <aside class="most-read"><h2>Most read</h2><ol>{_most_read(others, url_for, noise)}</ol></aside>
 """
-    return _head(article.title or article.headline, meta, _chrome(noise), lang) + story + _FOOT
+    head = _head(article.title or article.headline, meta, _chrome(noise), lang or article.lang)
+    return head + story + _FOOT
+
+
+def _stamps(article: NewsArticle) -> str:
+    """The visible "Updated ..." lines: an absolute one an editor moves (or not), then a
+    relative one computed per request, as some CMSs print (noise: it acknowledges nothing)."""
+    lines = ""
+    if article.stamp:
+        when = article.stamp.astimezone(timezone.utc)
+        shown = f"{when.day} {when:%B %Y}, {when:%H:%M} GMT"
+        lines += f' <time class="updated" datetime="{when.isoformat()}">Updated {shown}</time>'
+    if article.ago:
+        lines += f'\n<p class="updated-ago">Updated {article.served % 50 + 1} minutes ago</p>'
+    return lines
+
+
+def _note_box(article: NewsArticle) -> str:
+    """A correction in its own element after the story, as many sites print one."""
+    if not (article.note and article.note_box):
+        return ""
+    return f'\n<aside class="correction-note"><p>{escape(article.note)}</p></aside>'
 
 
 def _promo(article: NewsArticle, noise: random.Random | None) -> str:
