@@ -88,15 +88,16 @@ _CHANGE = (
 
 
 def changes(
-    db, *, since=None, site=None, article_id=None, kind=None, limit=None
+    db, *, since=None, site=None, article_id=None, kind=None, silent=None, limit=None
 ) -> list[ChangeRow]:
-    """Detected edits, newest first, with their article's URL and site."""
+    """Detected edits, newest first, with their article's URL and site; `silent` 1 or 0."""
     where, params = ["1 = 1"], []
     for clause, value in (
         ("c.to_captured_at >= ?", since),
         ("a.site = ?", site),
         ("c.article_id = ?", article_id),
         ("exists (select 1 from json_each(c.kinds) where value = ?)", kind),
+        ("c.silent = ?", silent),
     ):
         if value is not None:
             where.append(clause)

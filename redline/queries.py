@@ -78,11 +78,15 @@ def change_json(row) -> dict:
     }
 
 
-def list_changes(db, *, since=None, site=None, url=None, kind=None, limit=None) -> list[dict]:
-    """Detected edits, newest first."""
+def list_changes(
+    db, *, since=None, site=None, url=None, kind=None, silent=None, limit=None
+) -> list[dict]:
+    """Detected edits, newest first; `silent` True: only those nothing acknowledged, False:
+    only acknowledged ones (changes whose `silent` is null are in neither)."""
     found = index_queries.changes(
         db, since=parse_since(since) if since else None, site=site or None,
-        article_id=find_article(db, url)["id"] if url else None, kind=kind or None, limit=limit,
+        article_id=find_article(db, url)["id"] if url else None, kind=kind or None,
+        silent=None if silent is None else int(silent), limit=limit,
     )  # fmt: skip
     return [change_json(r) | {"id": r.id} for r in found]
 

@@ -74,7 +74,13 @@ def test_reading_commands_never_import_scrapy(index):
         "assert not [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')], "
         "'scrapy imported'\n"
     )
-    for args in (["history", url], ["changes", "--json"], ["diff", url], ["search", "plan"]):
+    for args in (
+        ["history", url],
+        ["changes", "--json", "--silent"],
+        ["diff", url],
+        ["search", "plan"],
+        ["stats", "--json"],
+    ):
         result = subprocess.run(
             [sys.executable, "-c", probe, "-c", str(config), *args],
             capture_output=True,
@@ -82,6 +88,27 @@ def test_reading_commands_never_import_scrapy(index):
             cwd=ROOT,
         )
         assert result.returncode == 0, (args, result.stderr[-2000:])
+
+
+def test_history_json_has_the_contract_fields(index):
+    config, url, _ = index
+    rows = json.loads(redline(config, "history", url, "--json").stdout)
+    assert [set(r) for r in rows] == [
+        {"revision", "captured_at", "headline", "byline", "body_sha1", "headlines", "modified",
+         "notes", "warc"}
+    ] * 2  # fmt: skip
+    assert rows[1]["modified"] > rows[0]["modified"], "the newsroom's CMS dated the edit"
+    assert [r["notes"] for r in rows] == [[], []]
+
+
+def test_an_acknowledged_edit_is_marked_and_not_silent(index):
+    config, url, _ = index
+    assert json.loads(redline(config, "changes", "--json", "--silent").stdout) == []
+    (change,) = json.loads(redline(config, "changes", "--json").stdout)
+    assert (change["silent"], change["disclosure"]) == (False, ["modified_date"])
+    text = redline(config, "changes").stdout
+    assert "[acknowledged: modified_date] Council <b>overturns</b> the plan" in text
+    assert "[silent]" not in text
 
 
 def test_extract_a_saved_page(tmp_path, corpus):

@@ -23,27 +23,39 @@ KINDS = ("headline", "byline", "body", "removed", "restored", "moved")
 @site_option
 @url_option
 @click.option("--kind", type=click.Choice(KINDS))
+@click.option("--silent", is_flag=True, help="Only edits nothing on the page acknowledged.")
 @json_option()
 @click.pass_context
-def changes(ctx, since, site, url, kind, as_json) -> None:
-    """Detected edits, newest first.
+def changes(ctx, since, site, url, kind, silent, as_json) -> None:
+    """Detected edits, newest first; silent ones marked [silent].
 
-    Example: redline changes --since 24h --kind headline
+    Example: redline changes --since 24h --kind headline --silent
     """
     from redline.queries import list_changes
 
-    rows = list_changes(query_db(ctx), since=since, site=site, url=url, kind=kind)
+    rows = list_changes(
+        query_db(ctx), since=since, site=site, url=url, kind=kind, silent=silent or None
+    )
     if as_json:
         echo_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
         return
     for r in rows:
-        title = r["headline_after"] or r["headline_before"]
-        click.echo(
-            f"{r['to_captured_at']}  {','.join(r['kinds']):<16} {r['significance']:<11}"
-            f" r{r['from_revision']}->r{r['to_revision'] or '-'}  {title}\n    {r['url']}"
-        )
+        click.echo(describe_change(r))
     if not rows:
-        click.echo("no changes")
+        click.echo("no silent changes" if silent else "no changes")
+
+
+def describe_change(r: dict) -> str:
+    """Two lines (three with notes): when, kinds, significance, revisions, headline, whether
+    the page acknowledged it, the URL."""
+    title = r["headline_after"] or r["headline_before"]
+    mark = {True: "[silent] ", False: f"[acknowledged: {', '.join(r['disclosure'])}] "}
+    notes = "".join(f"\n    note: {n}" for n in r["notes"])
+    return (
+        f"{r['to_captured_at']}  {','.join(r['kinds']):<16} {r['significance']:<11}"
+        f" r{r['from_revision']}->r{r['to_revision'] or '-'}  {mark.get(r['silent'], '')}{title}"
+        f"\n    {r['url']}{notes}"
+    )
 
 
 @click.command()
@@ -71,6 +83,8 @@ def history(ctx, url, as_json) -> None:
                         "byline",
                         "body_sha1",
                         "headlines",
+                        "modified",
+                        "notes",
                         "warc",
                     )  # fmt: skip
                 }
