@@ -13,19 +13,26 @@ from redline.newsroom import Newsroom
 from tests.crawling import changes, crawl, redline, write_config
 
 HOSTILE = '<script>window.pwned=1</script> Storm nears <img src=x onerror="window.pwned=1">'
+# A correction note is page text like any other: hostile text must stay text.
+HOSTILE_NOTE = (
+    "Correction: An earlier version of this article misstated the storm's path"
+    ' <script>window.pwned=2</script><img src=x onerror="window.pwned=2">.'
+)
 
 
 def build_archive(directory: Path, base_url: str = "") -> Path:
-    """Crawl the newsroom twice with edits between: a hostile headline and a body edit."""
+    """Crawl the newsroom twice with edits between: a hostile headline with a hostile
+    correction note (acknowledged), and a body edit nothing acknowledges (silent)."""
     with Newsroom(articles=4, seed=5, noise=False) as room:
         extra = f'\n[publish]\nbase_url = "{base_url}"\n' if base_url else ""
         config = write_config(directory, room.base_url, extra=extra)
         crawl(config)
         slugs = sorted(room.articles)
+        room.articles[slugs[0]].note = HOSTILE_NOTE
         room.edit(slugs[0], headline=HOSTILE)
         body = list(room.articles[slugs[1]].paragraphs)
         body[0] = body[0] + " Officials later confirmed the figure."
-        room.edit(slugs[1], paragraphs=body)
+        room.edit(slugs[1], paragraphs=body, silent=True)
         crawl(config)
     return config
 
@@ -50,7 +57,8 @@ def test_feed_entries_match_changes(archive, fmt):
     assert len(parsed.entries) == len(listed)
     for entry, change in zip(parsed.entries, listed):
         headline = change["headline_after"]
-        assert entry.title == f"{headline} ({', '.join(change['kinds'])})"
+        silent = " · silent edit" if change["silent"] else ""
+        assert entry.title == f"{headline} ({', '.join(change['kinds'])}){silent}"
         to = change["to_revision"]
         slug = f"{change['article_id']}-{change['from_revision']}-{to}"
         assert entry.id == f"urn:redline:change:{change['article_id']}:{slug.split('-', 1)[1]}"
@@ -77,6 +85,29 @@ def test_feed_ids_and_bytes_are_stable_across_runs(archive, tmp_path):
     assert first.read_bytes() == second.read_bytes()
     ids = [e.id for e in feedparser.parse(first.read_bytes()).entries]
     assert len(set(ids)) == 2 and all(i.startswith("urn:redline:change:") for i in ids)
+
+
+def test_entries_mark_silent_edits_and_show_the_notes(archive):
+    _, parsed = feed_of(archive)
+    by_kinds = {tuple(c["kinds"]): c for c in changes(archive)}
+    silent, acknowledged = by_kinds[("body",)], by_kinds[("headline", "body")]
+    assert (silent["silent"], acknowledged["silent"]) == (True, False)
+    assert acknowledged["disclosure"] == ["note", "modified_date"]
+    assert acknowledged["notes"] == [HOSTILE_NOTE]
+    entries = {e.id.split(":")[3]: e for e in parsed.entries}  # urn:redline:change:ID:1-2
+    quiet = entries[str(silent["article_id"])]
+    assert quiet.title.endswith("(body) · silent edit")
+    assert "silent" in [t.term for t in quiet.tags]
+    content = quiet.content[0].value
+    assert '<p class="silent-mark"><strong>Silent edit</strong>' in content
+    assert content.index("silent-mark") < content.index("<ins>"), "the mark comes first"
+    loud = entries[str(acknowledged["article_id"])]
+    assert "silent" not in loud.title and "silent" not in [t.term for t in loud.tags]
+    content = loud.content[0].value
+    assert "Acknowledged by a correction or editor's note, a later modification date" in content
+    quoted = content.split('<blockquote class="note">')[1].split("</blockquote>")[0]
+    assert quoted.startswith("Correction: An earlier version") and "&lt;script&gt;" in quoted
+    assert "<script" not in content and "<img" not in content
 
 
 def test_hostile_headline_is_escaped_text(archive):
@@ -126,7 +157,9 @@ def test_export_changes_ndjson_is_changes_json_plus_diff(archive, tmp_path):
     assert [{k: v for k, v in r.items() if k not in ("diff", "change_id")} for r in rows] == list(
         reversed(listed)
     )
+    assert {(r["silent"], len(r["notes"])) for r in rows} == {(True, 0), (False, 1)}
     for row in rows:
+        assert {"silent", "disclosure", "notes"} <= set(row)
         assert row["diff"]["version"] == 1
         assert row["change_id"].startswith(f"urn:redline:change:{row['article_id']}:")
 

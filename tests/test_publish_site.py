@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.crawling import changes, redline
-from tests.test_feed import HOSTILE, build_archive
+from tests.test_feed import HOSTILE, HOSTILE_NOTE, build_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -131,3 +131,47 @@ def test_body_edit_shows_inserted_words(site, browser):
     inserted = " ".join(page.locator("#inline ins").all_inner_texts())
     assert "Officials later confirmed the figure." in inserted
     assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+def test_silent_edit_is_marked_and_the_note_shown_beside_the_diff(site, browser, tmp_path):
+    config, outdir = site
+    listed = changes(config)
+    silent = next(c for c in listed if c["silent"] is True)
+    noted = next(c for c in listed if c["notes"])
+    page = browser.new_page()
+    page.goto((outdir / "index.html").as_uri())
+    row = page.locator("ul.changes li", has=page.locator(".silent-mark"))
+    assert row.count() == 1 and row.locator(".silent-mark").is_visible()
+    row.locator("a.change-link").click()
+    assert page.url.endswith(f"/diffs/{silent['article_id']}-1-2.html")
+    mark = page.locator("p.disclosure .silent-mark")
+    assert mark.is_visible() and mark.inner_text() == "silent edit"
+    box = mark.bounding_box()
+    assert box and box["height"] > 5 and box["width"] > 20, "a mark a reader can see"
+    page.screenshot(path=str(tmp_path / "silent.png"), full_page=True)
+    page.goto((outdir / "diffs" / f"{noted['article_id']}-1-2.html").as_uri())
+    assert page.locator(".silent-mark").count() == 0
+    assert "note" in page.locator("p.disclosure").inner_text()
+    note = page.locator("section.notes blockquote.note")
+    assert note.count() == 1 and note.inner_text() == HOSTILE_NOTE
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.locator("img").count() == 0
+
+
+def test_each_site_has_its_silent_edit_record_linked_from_the_index(site, browser):
+    config, outdir = site
+    stats = json.loads(redline(config, "stats", "--json").stdout)
+    (record,) = stats
+    assert (record["substantive"], record["silent"]) == (2, 1)
+    page = browser.new_page()
+    page.goto((outdir / "index.html").as_uri())
+    link = page.locator("a.record-link")
+    assert link.count() == 1 and link.is_visible()
+    link.click()
+    assert page.url.endswith("/sites/newsroom.html#record")
+    assert page.locator("#record .record-headline").inner_text() == (
+        "Of 2 substantive edits to this site\u2019s stories, 50% were silent (1)."
+    )
+    cells = page.locator("#record table.record tr").all_inner_texts()
+    assert "Re-dated captures (a new date, the same text)\t0" in cells
+    assert f"Captures\t{record['captures']}" in cells

@@ -98,6 +98,42 @@ def summarise_change(change: dict) -> str:
 
 
 def entry_title(change: dict) -> str:
-    """The article's headline and the kinds, e.g. "Storm nears (headline, body)"."""
+    """The article's headline and the kinds, e.g. "Storm nears (headline, body)", and
+    " · silent edit" when nothing on the page acknowledged it."""
     headline = change["headline_after"] or change["headline_before"] or change["url"]
-    return f"{headline} ({', '.join(change['kinds'])})"
+    silent = " · silent edit" if change.get("silent") else ""
+    return f"{headline} ({', '.join(change['kinds'])}){silent}"
+
+
+# What acknowledged an edit (the contract's `disclosure` values), for people.
+DISCLOSURE_LABELS = {
+    "note": "a correction or editor's note",
+    "modified_date": "a later modification date",
+    "visible_date": "a later \u201cUpdated\u201d date on the page",
+}
+
+
+def acknowledged_by(change: dict) -> list[str]:
+    """The change's `disclosure` in words (an unknown value as it is)."""
+    return [DISCLOSURE_LABELS.get(d, d) for d in change.get("disclosure") or []]
+
+
+def disclosure_html(change: dict) -> str:
+    """A feed entry's mark: "silent edit", or what acknowledged the edit and its notes;
+    nothing when that is not known (a change with no text kind, or an older index)."""
+    from markupsafe import escape
+
+    if change.get("silent") is None:
+        return ""
+    if change["silent"]:
+        mark = (
+            '<p class="silent-mark"><strong>Silent edit</strong>: no correction note and no'
+            " new \u201cupdated\u201d date on the page acknowledged it.</p>\n"
+        )
+    else:
+        by = escape(", ".join(acknowledged_by(change)))
+        mark = f'<p class="acknowledged">Acknowledged by {by}.</p>\n'
+    notes = "".join(
+        f'<blockquote class="note">{escape(note)}</blockquote>\n' for note in change["notes"]
+    )
+    return mark + notes

@@ -11,7 +11,14 @@ from datetime import datetime, timezone
 
 from markupsafe import escape
 
-from . import change_slug, entry_title, render_change, summarise_change, web_href
+from . import (
+    change_slug,
+    disclosure_html,
+    entry_title,
+    render_change,
+    summarise_change,
+    web_href,
+)
 
 FORMATS = ("atom", "rss")
 FEED_LIMIT = 100
@@ -45,7 +52,8 @@ def parse_time(text: str | None) -> datetime:
 
 
 def entry_html(change: dict, root: str) -> str:
-    """The entry content: a summary line, links to the article and the diff page, the diff."""
+    """The entry content: a summary line, links to the article and the diff page, whether
+    the page acknowledged the edit (and its notes), the diff."""
     page = escape(root + diff_page_path(change))
     url = escape(web_href(change["url"]))
     summary = escape(summarise_change(change))
@@ -53,7 +61,7 @@ def entry_html(change: dict, root: str) -> str:
         f"<p>{summary} ({escape(change['significance'] or '')}) &#8212; "
         f'<a href="{url}">article</a> &#183; <a href="{page}">diff page</a></p>\n'
     )
-    return head + render_change(change)
+    return head + disclosure_html(change) + render_change(change)
 
 
 def build_feed(changes: list[dict], spec: FeedSpec, fmt: str = "atom") -> bytes:
@@ -90,3 +98,5 @@ def _add_entry(fg, change: dict, root: str) -> None:
     entry.link(href=root + diff_page_path(change), rel="alternate", type="text/html")
     entry.content(entry_html(change, root), type="html")
     entry.category(term=change["significance"] or "unknown")
+    if change.get("silent"):
+        entry.category(term="silent")

@@ -1,8 +1,9 @@
 """`redline publish OUTDIR`: a static change-log website with relative links only.
 
-Pages: ``index.html`` (recent changes), ``sites/<site>.html``, ``articles/<id>.html``
-(a timeline of every revision), ``diffs/<article>-<from>-<to>.html`` (inline and
-side-by-side views), and an Atom feed next to each listing. It works from any static
+Pages: ``index.html`` (recent changes), ``sites/<site>.html`` (its silent-edit record:
+the `redline stats` figures, and its changes), ``articles/<id>.html`` (a timeline of
+every revision), ``diffs/<article>-<from>-<to>.html`` (inline and side-by-side views,
+marked silent or acknowledged, with the notes), and an Atom feed next to each listing. It works from any static
 host and from file://, needs no JavaScript, and every piece of text goes through
 jinja2's autoescaping. Pages whose inputs did not change are not rendered again.
 """
@@ -15,7 +16,14 @@ from pathlib import Path
 
 from archive import index_queries
 
-from . import change_slug, load_changes, render_change, summarise_change, web_href
+from . import (
+    acknowledged_by,
+    change_slug,
+    load_changes,
+    render_change,
+    summarise_change,
+    web_href,
+)
 from .feed import FeedSpec, build_feed
 from .manifest import Manifest, hash_text
 
@@ -60,6 +68,7 @@ class SitePublisher:
             undefined=jinja2.StrictUndefined,
         )
         self.env.filters["web_href"] = web_href
+        self.env.filters["acknowledged_by"] = acknowledged_by
         templates = sorted(TEMPLATES.glob("*.html"))
         self.build_key = hash_text(BUILD, self.base_url, *(p.read_text() for p in templates))
         self.manifest = Manifest(outdir)
@@ -91,13 +100,17 @@ class SitePublisher:
         return [asdict(row) for row in index_queries.article_summaries(self.db)]
 
     def _sites(self, articles: list[dict], changes: list[dict]) -> list[dict]:
+        from redline.stats import site_stats
+
         names = {a["site"] or "unknown" for a in articles}
         names |= set(index_queries.site_names(self.db))
         counts: dict[str, int] = {}
         for change in changes:
             counts[change["site"] or "unknown"] = counts.get(change["site"] or "unknown", 0) + 1
+        records = {r["site"]: r for r in site_stats(self.db)}  # the silent-edit record
         return [
-            {"name": n, "file": site_file(n), "changes": counts.get(n, 0)} for n in sorted(names)
+            {"name": n, "file": site_file(n), "changes": counts.get(n, 0), "record": records.get(n)}
+            for n in sorted(names)
         ]
 
     # pages
@@ -175,7 +188,7 @@ class SitePublisher:
                 | {
                     "headline_changed": changed,
                     "change": change
-                    and {k: change[k] for k in ("slug", "from_revision", "summary")},
+                    and {k: change[k] for k in ("slug", "from_revision", "summary", "silent")},
                 }
             )
             previous = revision.headline
