@@ -25,6 +25,7 @@ MIGRATIONS = (
     "m003_headline_forms",
     "m004_volatile_texts",
     "m005_disclosure",
+    "m006_notifications",
 )
 BASE_TABLES = ("articles", "captures", "revisions", "changes")
 

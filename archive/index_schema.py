@@ -174,3 +174,25 @@ def m005_disclosure(db: sqlite_utils.Database) -> None:
     changes.add_column("silent", int)  # 1 silent, 0 acknowledged, null: no text kind
     changes.add_column("disclosure", str)  # JSON list: note, modified_date, visible_date
     changes.add_column("notes", str)  # JSON list: notes that appeared or changed
+
+
+@migrations()
+def m006_notifications(db: sqlite_utils.Database) -> None:
+    """Where changes were sent ([[notify]]): state the crawl keeps, not rebuilt from the
+    WARCs (`reindex` carries it over: index_sites.KEPT_TABLES). A change is named by its
+    two capture times, which a rebuild keeps even where a late capture renumbers."""
+    db.table("notify_targets").create(
+        {"id": int, "target": str, "label": str, "added_at": str}, pk="id"
+    )  # target: SHA-256 of the URL (which may hold a secret); label: Apprise's private form
+    db.table("notify_targets").create_index(["target"], unique=True)
+    db.table("notifications").create(
+        {"id": int, "target_id": int, "from_captured_at": str, "to_captured_at": str,
+         "queued_at": str, "sent_at": str},
+        pk="id",
+    )  # fmt: skip
+    db.table("notifications").create_index(
+        ["target_id", "from_captured_at", "to_captured_at"], unique=True
+    )
+    db.table("notifications").create_index(["target_id", "sent_at"])
+    # The last change id before an unfinished notifying pass (one row, while it runs).
+    db.table("notify_state").create({"name": str, "value": int}, pk="name")

@@ -17,7 +17,7 @@ from .index_queries import fetch_all, has_table, table_columns
 from .index_rows import columns
 
 # Tables of operational state that a rebuild carries over instead of rebuilding.
-KEPT_TABLES = ("site_passes", "site_sources")
+KEPT_TABLES = ("site_passes", "site_sources", "notify_targets", "notifications", "notify_state")
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ def run_pass(config: Config, **options) -> dict:
     index for `redline sites`, and a failing site is logged as a warning, every pass.
     """
     started, began = time.monotonic(), iso(utc_now())
+    unwritable = _index_step(config, _begin_notifying) if config.notify else None
     settings = crawl_settings(config, **options)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
@@ -70,9 +71,14 @@ def run_pass(config: Config, **options) -> dict:
     for report in reports:
         if report["state"] == "failing":
             logger.warning("site %s is failing: %s", report["site"], report["reason"])
+    if unwritable:
+        stats.setdefault("redline/fatal", unwritable)
     if not stats.get("redline/fatal"):
         _keep_site_passes(config, reports, began, stats)
-    return summarise(stats, config, time.monotonic() - started, sites=options.get("sites", ()))
+    notified = _publish_and_notify(config, stats)
+    return summarise(
+        stats, config, time.monotonic() - started, sites=options.get("sites", ()), notified=notified
+    )
 
 
 def _crawled_sites(config: Config, sites) -> list:
@@ -97,7 +103,56 @@ def _keep_site_passes(config: Config, reports: list[dict], began: str, stats: di
         stats["redline/fatal"] = f"cannot write the archive or index: {exc}"
 
 
-def summarise(stats: dict, config: Config, seconds: float, sites=()) -> dict:
+def _publish_and_notify(config: Config, stats: dict) -> dict:
+    """The end of a pass that wrote everything: the site republished ([publish] dir), so
+    the links in the notifications work when they arrive, then the notifications."""
+    notified = {"sent": 0, "failed_targets": []}
+    if not stats.get("redline/fatal") and config.publish_dir:
+        problem = _index_step(config, _republish)
+        if problem:
+            stats["redline/fatal"] = problem
+    if not stats.get("redline/fatal") and config.notify:
+        problem = _index_step(config, lambda db, c: notified.update(_notify(db, c)))
+        if problem:
+            stats["redline/fatal"] = problem
+    return notified
+
+
+def _index_step(config: Config, step) -> str | None:
+    """Run `step(db, config)` on the index; what made it fail, when it could not write."""
+    from archive.index import open_index
+
+    try:
+        db = open_index(config.database)
+        try:
+            step(db, config)
+        finally:
+            db.conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        return f"cannot write the archive, index or site: {exc}"
+    return None
+
+
+def _begin_notifying(db, config: Config) -> None:
+    from redline.notify import begin_pass
+
+    begin_pass(db, config)
+
+
+def _republish(db, config: Config) -> None:
+    from redline.publish.site import publish_site
+
+    assert config.publish_dir is not None
+    publish_site(db, config.publish_dir, config.base_url)
+
+
+def _notify(db, config: Config) -> dict:
+    from redline.notify import finish_pass
+
+    return finish_pass(db, config)
+
+
+def summarise(stats: dict, config: Config, seconds: float, sites=(), notified=None) -> dict:
     def count(key: str) -> int:
         return int(stats.get(f"redline/{key}", 0))
 
@@ -113,6 +168,7 @@ def summarise(stats: dict, config: Config, seconds: float, sites=()) -> dict:
         "extraction_failed": count("extraction_failed"),
         "sites_failing": failing_sites(stats, _crawled_sites(config, sites)),
         "warc_files": [str(Path(f)) for f in files],
+        "notified": notified or {"sent": 0, "failed_targets": []},
         "seconds": round(seconds, 3),
         "fatal": stats.get("redline/fatal"),
         "unexpected_errors": unexpected_errors(stats),

@@ -18,6 +18,9 @@ SKIPPED = {
     "_sqlite_migrations": "when each migration was applied to this database file",
     "site_passes": "each pass's site health, kept by the crawl; reindex carries it over",
     "site_sources": "what each discovery source gave in a pass; reindex carries it over",
+    "notify_targets": "each [[notify]] target and when it was added; reindex carries it over",
+    "notifications": "which changes each target was sent; reindex carries it over",
+    "notify_state": "where an unfinished notifying pass began; reindex carries it over",
 }
 # An FTS5 table's shadow tables hold its b-tree segments, whose layout depends on how the
 # inserts were batched; the FTS table itself is dumped (and fts_problems checks the index).

@@ -15,7 +15,7 @@ import click
 
 from redline.errors import RedlineError
 
-from . import archive, cluster, crawl, publish, query, setup, sites, stats
+from . import archive, cluster, crawl, notify, publish, query, setup, sites, stats
 from .context import unreadable
 from .options import config_option
 
@@ -54,7 +54,7 @@ def main(ctx: click.Context) -> None:
     ctx.ensure_object(dict).setdefault("config", None)
 
 
-for _family in (setup, crawl, query, stats, sites, archive, publish, cluster):
+for _family in (setup, crawl, query, stats, sites, archive, publish, notify, cluster):
     for _command in _family.COMMANDS:
         main.add_command(_command)
 

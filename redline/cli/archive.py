@@ -50,11 +50,15 @@ def ingest(ctx, warcs, follow, once, poll, as_json) -> None:
     Example: redline ingest crawl-from-elsewhere.warc.gz; redline ingest --follow
     """
     from redline.ingest import follow_archive
+    from redline.notify import after_sweep, before_sweep
 
     config = load_config(ctx)
-    if follow or once:
+    if follow or once:  # workers' files are ours: each sweep notifies, as a crawl pass does
+        before = before_sweep(config)
         for report in follow_archive(config, poll=poll, once=once):
+            report["notified"] = after_sweep(config, before)
             _print_ingest(report, as_json)
+            before = before_sweep(config)
         return
     if not warcs:
         raise click.UsageError("give WARC files to ingest, or --follow")

@@ -124,8 +124,14 @@ def describe_summary(s: dict) -> str:
         f" {s['removed']} removed), {s['failed']} failed, {s['extraction_failed']} extraction"
         f" failures, {len(s['warc_files'])} WARC file(s) closed"
     )
+    notified = s.get("notified") or {}
+    if notified.get("sent"):
+        line += f", {notified['sent']} notification(s) sent"
     for failing in s["sites_failing"]:  # one line each, naming the site and the reason
         line += f"\nwarning: site {failing['site']} is failing: {failing['reason']}"
+    for failed in notified.get("failed_targets", ()):
+        line += (f"\nwarning: notification target {failed['target']} failed: {failed['reason']}"
+                 " (its changes wait for the next pass)")  # fmt: skip
     return line
 
 
