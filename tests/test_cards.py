@@ -4,6 +4,7 @@ hostile text that renders, the alt text, and `redline card`."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -164,3 +165,24 @@ def test_card_command_writes_the_png_and_prints_the_alt_text(tracked, tmp_path):
     missing = ["card", "https://news.example/none", "-o", str(out), "-c", str(tracked.path)]
     result = CliRunner().invoke(main, missing)
     assert result.exit_code == 1 and "no tracked article" in result.output
+
+
+def test_publish_writes_each_card_once_and_sets_the_diff_pages_og_image(tracked, tmp_path):
+    tracked.path.write_text(
+        tracked.path.read_text() + '\n[publish]\nbase_url = "https://c.example/"\n'
+    )
+    out = tmp_path / "public"
+    args = ["publish", str(out), "--json", "-c", str(tracked.path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p for p in json.loads(result.output)["written"] if p.startswith("cards/")) == [
+        "cards/1-1-2.png",
+        "cards/1-2-3.png",
+    ]
+    assert open_png((out / "cards" / "1-2-3.png").read_bytes()).size == (1200, 675)
+    page = (out / "diffs" / "1-2-3.html").read_text()
+    assert '<meta property="og:image" content="https://c.example/cards/1-2-3.png">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:image:alt" content="Diff card: news changed the headline' in page
+    again = json.loads(CliRunner().invoke(main, args).output)
+    assert again["written"] == [], "a card is drawn only when it is missing"

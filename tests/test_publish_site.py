@@ -94,6 +94,7 @@ def test_one_new_change_rewrites_only_affected_pages(site, tmp_path):
         f"articles/{aid}.html",
         f"articles/{aid}.atom",
         f"diffs/{aid}-{n - 1}-{n}.html",
+        f"cards/{aid}-{n - 1}-{n}.png",  # its diff card, the page's og:image
     }
 
 

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from archive import index_queries
+from redline.cards import alt_text, make_card
 
 from . import (
     acknowledged_by,
@@ -149,7 +150,19 @@ class SitePublisher:
             feed=f"articles/{change['article_id']}.atom",
             inline=lambda: Markup(render_change(change)),
             side_by_side=lambda: Markup(render_change(change, side_by_side=True)),
+            card=(self.base_url or "../") + self._card(change),  # diff pages: one folder down
+            card_alt=lambda: alt_text(change),
         )
+
+    def _card(self, change: dict) -> str:
+        """The change's diff card (redline/cards.py; its page's og:image), drawn only when
+        the file is missing: a card costs tens of milliseconds, a page far less."""
+        path = f"cards/{change['slug']}.png"
+        if (self.outdir / path).is_file():
+            self.manifest.keep(path)
+        else:
+            self.manifest.write(path, hash_text("card", change["slug"]), make_card(change).png)
+        return path
 
     def _article_pages(self, article: dict, changes: list[dict]) -> None:
         revisions = self._timeline(article["id"], changes)
