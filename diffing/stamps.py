@@ -177,14 +177,22 @@ def first_stamp(
 ) -> str | None:
     """The date of the first "Updated ..." stamp among `candidates` (text nodes holding
     a `STAMP_STEMS` word, each with its owner element and the element around it), in
-    page order; None when that stamp is relative or has no day, or there is none."""
+    page order; None when that stamp is relative or has no day, or there is none. A
+    relative stamp in the page's own masthead (a `<header>` outside `<article>` and
+    `<main>`: "Updated 5 minutes ago" about the site) is skipped, not the article's."""
     for text, owner, context in itertools.islice(candidates, 100):
         if inside(owner, _NOT_STAMP_PLACES):
             continue
         found = _stamp_near(collapse(text), context, language)
+        if found == _RELATIVE_STAMP and _in_masthead(owner):
+            continue
         if found is not None:
             return None if found in (_RELATIVE_STAMP, _NO_DAY) else found
     return None
+
+
+def _in_masthead(node: HtmlElement) -> bool:
+    return inside(node, {"header"}) and not inside(node, {"article", "main"})
 
 
 def inside(node: HtmlElement, tags: set[str]) -> bool:

@@ -197,7 +197,10 @@ class Tracker:
         number = latest.number + 1
         self._revision(row, number, capture, article, ignore, repeats=earlier and earlier.number)
         kinds: list[str] = [Kind.RESTORED] if restored else ([Kind.MOVED] if moved else [])
-        change = None if earlier else compare_articles(previous, article, ignore)
+        # A version seen before is reported once; but a correction note taken down is
+        # always reported, even when the text goes back to how it was before the note.
+        notes_gone = bool(set(previous.notes) - set(article.notes))
+        change = None if earlier and not notes_gone else compare_articles(previous, article, ignore)
         index.update_article(self.db, row.id, {"status": str(Status.LIVE)})
         if change is None and not kinds:  # a repeat, or only a form the previous lacked
             self._checked(row, capture.fetched_at, changed=False)

@@ -491,3 +491,11 @@ def test_real_pages_give_plausible_signals_and_no_false_notes():
     unknown = [n for n in notes if not n.startswith(CORPUS_NOTES)]
     assert unknown == [], "notes nobody has judged (false notes?)"
     assert pages > 600 and modified > 250 and visible > 40 and len(notes) >= len(CORPUS_NOTES)
+
+
+def test_a_relative_stamp_in_the_site_masthead_does_not_hide_the_articles_stamp():
+    tree = page(
+        '<header class="masthead"><span>Updated 5 minutes ago</span></header>'
+        "<main><article><p>Updated 2 December 2026, 14:05 GMT</p><p>Body.</p></article></main>"
+    )
+    assert read_visible_updated(tree) == "2026-12-02T14:05:00.000000Z"

@@ -154,14 +154,15 @@ def test_a_new_date_on_the_same_text_is_no_change_but_a_redated_capture(scenario
 
 def test_a_note_alone_is_an_acknowledged_change(scenario):
     config, urls, _ = scenario
-    (added,) = by_role(scenario)["note-only"]
+    added, taken_down = by_role(scenario)["note-only"]
     assert verdict(added) == (["body"], False, ["note"], [NOTE])
+    assert verdict(taken_down) == (["body"], True, [], [])
     assert added["added_words"] == len(NOTE.split()) and added["removed_words"] == 0
     history = json.loads(redline(config, "history", urls["note-only"], "--json").stdout)
     assert [r["notes"] for r in history] == [[], [NOTE], []]
     assert all("modified" in r for r in history)
-    # Without its note the story is its first version again: a repeat, reported once
-    # (the contract's rule for versions seen before), so no second change.
+    # Without its note the story is its first version again: a repeat of revision 1, yet
+    # a note taken down is always reported (test_a_note_removed_later_...).
     with sqlite3.connect(config.parent / "redline.db") as db:
         repeats = db.execute(
             "select r.repeats from revisions r join articles a on a.id = r.article_id"
@@ -183,13 +184,13 @@ def test_a_note_removed_later_is_a_change_and_silent(scenario):
 def test_changes_silent_lists_only_silent_edits_and_text_marks_them(scenario):
     config, urls, _ = scenario
     silent = changes(config, "--silent")
-    assert sorted(urls[r] for r in ("silent", "relative", "together")) == sorted(
+    assert sorted(urls[r] for r in ("silent", "relative", "together", "note-only")) == sorted(
         c["url"] for c in silent
     )
     assert all(c["silent"] is True for c in silent)
     text = redline(config, "changes").stdout.splitlines()
     marked = [line for line in text if "[silent]" in line]
-    assert len(marked) == 3
+    assert len(marked) == 4
     acknowledged = [line for line in text if "[acknowledged: note] " in line]
     assert len(acknowledged) == len(NOTES) + 1  # each language, and the note alone
     assert any("note: " + NOTE in line for line in text), "the notes are shown"
@@ -209,12 +210,12 @@ def test_stats_json_for_the_scenario(scenario):
         "site": "newsroom",
         "articles": n,
         # three passes, and a confirming refetch of each page that differed: 13 in the
-        # second pass, 2 in the third (the note removed, and the repeat)
+        # second pass, 2 in the third (the two notes taken down)
         "captures": 3 * n + 13 + 2,
-        "changes": 14,
-        "substantive": 14,
-        "silent": 3,
-        "silent_share": round(3 / 14, 4),
+        "changes": 15,
+        "substantive": 15,
+        "silent": 4,
+        "silent_share": round(4 / 15, 4),
         "notes": len(NOTES) + 2,
         "redated": 1,
         "extraction_failures": 0,
@@ -224,9 +225,9 @@ def test_stats_json_for_the_scenario(scenario):
         "site": "newsroom",
         "articles": n,
         "captures": n + 2,
-        "changes": 1,
-        "substantive": 1,
-        "silent": 1,
+        "changes": 2,  # both notes taken down
+        "substantive": 2,
+        "silent": 2,
         "silent_share": 1.0,
         "notes": 0,
         "redated": 0,
@@ -238,7 +239,7 @@ def test_stats_json_for_the_scenario(scenario):
 def test_stats_text_and_unknown_site(scenario):
     config = scenario[0]
     text = redline(config, "stats", "--site", "newsroom").stdout
-    assert text.startswith("newsroom: of 14 substantive edits, 21% were silent (3)")
+    assert text.startswith("newsroom: of 15 substantive edits, 27% were silent (4)")
     assert "1 re-dated captures" in text and f"{len(NOTES) + 2} notes seen" in text
     wrong = redline(config, "stats", "--site", "elsewhere")
     assert wrong.returncode == 1 and "no site named 'elsewhere'" in wrong.stderr
