@@ -91,6 +91,12 @@ def _print_ingest(report: dict, as_json: bool) -> None:
         f"{report['captures']} new captures, {report['revisions']} revisions, "
         f"{report['changes']} changes"
     )
+    notified = report.get("notified") or {}  # an ingest --follow sweep's notifications
+    if notified.get("sent"):
+        click.echo(f"{notified['sent']} notification(s) sent")
+    for failed in notified.get("failed_targets", ()):
+        click.echo(f"warning: notification target {failed['target']} failed: {failed['reason']}"
+                   " (its changes wait for the next sweep)", err=True)  # fmt: skip
     for refused in report.get("refused", ()):
         click.echo(f"refused: {refused}", err=True)
     for fault in report["faults"]:
