@@ -58,9 +58,13 @@ def open_index(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=30))
+    if migrations.pending(db):
+        # Schema changes rewrite most pages: in WAL mode each migration's commit appends
+        # them all again (a new index's WAL grew past 250 kB); fold them in at once.
+        migrations.apply(db)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
-    migrations.apply(db)
     return db
 
 
