@@ -44,8 +44,9 @@ def edits_for_round(room: Newsroom, round_no: int) -> list[str]:
         room.edit(a.slug, headline=a.headline + ", officials say")
         done.append(f"headline rewritten: {slugs[0]}")
         b = room.articles[slugs[1]]
-        room.edit(b.slug, paragraphs=[_bump_number(p) for p in b.paragraphs[:1]] + b.paragraphs[1:])
-        done.append(f"number corrected in the first paragraph: {slugs[1]}")
+        paragraphs = [_bump_number(p) for p in b.paragraphs[:1]] + b.paragraphs[1:]
+        room.edit(b.slug, paragraphs=paragraphs, silent=True)  # no note, no new date
+        done.append(f"number corrected in the first paragraph, silently: {slugs[1]}")
     elif round_no == 3:
         c = room.articles[slugs[2]]
         statement = "This article has been updated with a statement from the city council."
@@ -120,6 +121,8 @@ def run_demo(directory: Path, rounds: int) -> Iterator[str]:
             yield f"What changed in {change['url']} (redline diff):\n"
             yield _redline(config, "diff", change["url"])
             break
+    yield "Silent edits and the outlet's record (redline stats):\n"
+    yield _redline(config, "stats")
     site = directory / "site"
     yield _redline(config, "publish", str(site))
     yield f"The change log as a website: {(site / 'index.html').resolve().as_uri()}"

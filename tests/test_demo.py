@@ -29,4 +29,6 @@ def test_demo_lists_every_edit_the_newsroom_made(tmp_path):
     for kind in ("headline", "body", "byline", "removed", "moved", "restored"):
         assert re.search(rf"Z  {kind}\b", log), f"no {kind} change in the log"
     assert len(re.findall(r"^\S+Z  ", log, flags=re.M)) == 7, "one change per edit, no noise"
+    assert len(re.findall(r"\[silent\]", log)) == 1, "the number corrected silently"
+    assert "of 4 substantive edits, 25% were silent (1)" in result.stdout
     assert (tmp_path / "demo" / "site" / "index.html").is_file()
