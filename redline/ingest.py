@@ -212,6 +212,8 @@ def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> d
             continue
         data = articles.get(item.row.record_id) or {}
         first = held.pop(data.get("refetch_of"), None)
+        if first is None and data.get("refetch_of"):  # its first, from an earlier file, was
+            counts["late"] += 1  # tracked alone: replay the archive to pair them (ingest)
         first_article = _article_of(articles.get(first.row.record_id)) if first else None
         if first is not None and "article" in data and first_article is not None:
             captures.refetched(index.capture_id_of_record(db, first.row.record_id), first.row)
