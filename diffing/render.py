@@ -16,7 +16,8 @@ from diffing.textdiff import DELETE, INSERT
 BLOCK_OPS = ("equal", "delete", "insert", "change", "move")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # How each headline form other than the visible one is labelled (diffing.compare).
-FORM_LABELS = {"title": "page title", "social": "social", "structured": "structured data"}
+FORM_LABELS = {"visible": "visible", "title": "page title", "social": "social",
+               "structured": "structured data"}  # fmt: skip
 _RED, _GREEN, _CYAN, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[2m", "\x1b[0m"
 
 
@@ -33,14 +34,23 @@ def check_diff(diff: object) -> dict:
 
 def _fields(diff: dict) -> list[tuple[str, str, Sequence[Sequence]]]:
     """(css class, label, ops) of each changed one-line field: the visible headline, the
-    other headline forms, the byline. With other forms changed, the h1 is "visible"."""
+    other headline forms, the byline. With other forms changed, the h1 is "visible"; forms
+    changed alike share one line ("headline (visible, social)")."""
     forms = diff.get("headlines") or {}
-    found = []
+    groups: list[tuple[list[str], Sequence[Sequence]]] = []  # (form names, ops)
     if diff.get("headline"):
-        found.append(("headline", "headline (visible)" if forms else "headline", diff["headline"]))
+        groups.append((["visible"], diff["headline"]))
     for form, ops in forms.items():
-        label = f"headline ({FORM_LABELS.get(form, form)})"
-        found.append((f"headline headline-{form}", label, ops))
+        same = next((names for names, seen in groups if seen == ops), None)
+        if same is not None:
+            same.append(form)
+        else:
+            groups.append(([form], ops))
+    found = []
+    for names, ops in groups:
+        css = " ".join(["headline", *(f"headline-{n}" for n in names if n != "visible")])
+        labels = ", ".join(FORM_LABELS.get(n, n) for n in names)
+        found.append((css, f"headline ({labels})" if forms else "headline", ops))
     if diff.get("byline"):
         found.append(("byline", "byline", diff["byline"]))
     return found

@@ -116,7 +116,11 @@ def _field_ops(change: dict, diff: dict | None) -> list[tuple[str, list]]:
     fields += [(labels.get(f, f"Headline ({f}) changed"), ops)
                for f, ops in (diff.get("headlines") or {}).items()]  # fmt: skip
     fields.append(("Byline changed", diff.get("byline") or []))
-    return [(label, ops) for label, ops in fields if ops]
+    kept: list[tuple[str, list]] = []
+    for label, ops in fields:  # a form changed exactly as the visible headline: drawn once
+        if ops and all(ops != seen for _, seen in kept):
+            kept.append((label, ops))
+    return kept
 
 
 def _body_runs(blocks: list) -> tuple[tuple[int, str], ...]:

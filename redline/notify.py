@@ -228,11 +228,22 @@ def short_diff(change: dict) -> str:
         return ", ".join(change["kinds"])
     lines = [line.strip() for line in text.splitlines()
              if line.strip() and not line.startswith("    ") and line != "body:"]  # fmt: skip
-    shown = [line if len(line) <= 280 else line[:279] + "…" for line in lines[:DIFF_LINES]]
+    shown = [_around_edit(line) for line in lines[:DIFF_LINES]]
     if len(lines) > DIFF_LINES:
         shown.append(f"(and {len(lines) - DIFF_LINES} more)")
     out = "\n".join(shown)
     return out if len(out) <= DIFF_CHARS else out[: DIFF_CHARS - 1] + "…"
+
+
+def _around_edit(line: str, width: int = 280) -> str:
+    """A long line cut to `width` around its first edit (an edit late in a long paragraph
+    must still be seen), with an ellipsis where text was left out."""
+    if len(line) <= width:
+        return line
+    marks = [at for at in (line.find("[-"), line.find("{+")) if at >= 0]
+    start = max(0, min(marks, default=0) - width // 3)
+    cut = line[start : start + width - 2]
+    return ("…" if start else "") + cut + "…"
 
 
 # sending

@@ -142,11 +142,6 @@ def test_each_change_arrives_once_by_mail_and_a_server_down_gets_them_next_pass(
         box.close()
 
 
-@pytest.mark.xfail(
-    reason="short_diff keeps a changed paragraph's first 280 characters, so an"
-    " edit late in a long paragraph is cut off the message",
-    strict=True,
-)
 def test_the_short_diff_shows_an_edit_late_in_a_long_paragraph():
     from redline.notify import short_diff
 

@@ -115,3 +115,13 @@ def test_bad_stored_diff_is_a_clear_error(bad, message):
     for render in (render_text, render_html, render_plain_summary):
         with pytest.raises(ValueError, match=message):
             render(bad)
+
+
+def test_headline_forms_changed_alike_share_one_labelled_line():
+    ops = [[0, "Storm kills "], [-1, "10"], [1, "11"]]
+    diff = {"version": 1, "headline": ops, "byline": None, "body": [],
+            "headlines": {"social": ops, "title": [[-1, "Storm"], [1, "Gale"]]}}  # fmt: skip
+    assert render_text(diff).splitlines() == [
+        "headline (visible, social): Storm kills [-10-]{+11+}",
+        "headline (page title): [-Storm-]{+Gale+}",
+    ]
