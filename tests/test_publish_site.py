@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from tests.crawling import changes, redline
 from tests.test_feed import HOSTILE, HOSTILE_NOTE, build_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
+# "2 Dec 2026, 14:05 UTC": what a reader sees of every stored time.
+FOR_PEOPLE = re.compile(
+    r"\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}, \d\d:\d\d UTC"
+)
+ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+WIDTHS = {"phone": 375, "desktop": 1280}
 
 
 @pytest.fixture(scope="module")
@@ -83,19 +90,30 @@ def test_one_new_change_rewrites_only_affected_pages(site, tmp_path):
     revision.pop("id")
     db["revisions"].insert(revision | {"number": row["to_revision"], "repeats": None})
     db.conn.close()
+    log = copy / "public" / "changes.ndjson"
+    inode = log.stat().st_ino
     result = redline(copy / "redline.toml", "publish", str(copy / "public"), "--json")
     written = set(json.loads(result.stdout)["written"])
     aid, n = row["article_id"], row["to_revision"]
     assert written == {
         "index.html",
         "feed.atom",
+        "changes/1.html",  # the newest (here the only) page of every change
+        "changes.ndjson",
         "sites/newsroom.html",
         "sites/newsroom.atom",
+        "sites/newsroom/changes/1.html",
+        "sites/newsroom/articles/1.html",  # the article's revision count on it
         f"articles/{aid}.html",
         f"articles/{aid}.atom",
         f"diffs/{aid}-{n - 1}-{n}.html",
         f"cards/{aid}-{n - 1}-{n}.png",  # its diff card, the page's og:image
     }
+    # The NDJSON log is export-changes byte for byte, the new change appended in place.
+    exported = tmp_path / "exported.ndjson"
+    assert redline(copy / "redline.toml", "export-changes", str(exported)).returncode == 0
+    assert log.read_bytes() == exported.read_bytes()
+    assert log.stat().st_ino == inode and len(log.read_bytes().splitlines()) == 3
 
 
 def test_click_through_index_article_diff(site, browser, tmp_path):
@@ -176,3 +194,60 @@ def test_each_site_has_its_silent_edit_record_linked_from_the_index(site, browse
     cells = page.locator("#record table.record tr").all_inner_texts()
     assert "Re-dated captures (a new date, the same text)\t0" in cells
     assert f"Captures\t{record['captures']}" in cells
+
+
+def test_dates_read_for_people_and_keep_the_stored_time(site, browser):
+    config, outdir = site
+    listed = changes(config)
+    change = listed[0]
+    slug = f"{change['article_id']}-{change['from_revision']}-{change['to_revision']}"
+    history = json.loads(redline(config, "history", change["url"], "--json").stdout)
+    expected = {
+        "index.html": {c["to_captured_at"] for c in listed},
+        "changes/1.html": {c["to_captured_at"] for c in listed},
+        f"diffs/{slug}.html": {change["from_captured_at"], change["to_captured_at"]},
+        f"articles/{change['article_id']}.html": {r["captured_at"] for r in history},
+    }
+    page = browser.new_page()
+    for path, stamps in expected.items():
+        page.goto((outdir / path).as_uri())
+        times = page.locator("main time").all()
+        assert stamps <= {t.get_attribute("datetime") for t in times}, path
+        for element in times:
+            assert FOR_PEOPLE.fullmatch(element.inner_text()), element.inner_text()
+        assert not ISO.search(page.locator("main").inner_text()), f"{path}: a raw ISO time"
+    page.close()
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_diff_and_article_pages_fit_the_screen(site, browser, tmp_path, device):
+    """No horizontal scrolling on a 375 px phone or a desktop; screenshots kept."""
+    config, outdir = site
+    width = WIDTHS[device]
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    paths = [f"articles/{c['article_id']}.html" for c in changes(config)]
+    paths += [p.relative_to(outdir).as_posix() for p in sorted(outdir.glob("diffs/*.html"))]
+    for path in paths:
+        page.goto((outdir / path).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        assert page.locator("h1").bounding_box()["width"] <= width
+        page.screenshot(
+            path=str(tmp_path / f"{device}-{path.replace('/', '-')}.png"), full_page=True
+        )
+        if path.startswith("diffs/"):
+            table = page.locator("#side-by-side table").bounding_box()
+            assert table and table["x"] >= 0 and table["x"] + table["width"] <= width, path
+    print(f"screenshots ({device}, {width} px): {tmp_path}")
+    assert len(list(tmp_path.glob("*.png"))) == len(paths) >= 4
+    page.close()
+
+
+def test_pages_link_the_ndjson_log_for_programs(site):
+    config, outdir = site
+    exported = outdir.parent / "exported.ndjson"
+    assert redline(config, "export-changes", str(exported)).returncode == 0
+    assert (outdir / "changes.ndjson").read_bytes() == exported.read_bytes()
+    diff_page = sorted(outdir.glob("diffs/*.html"))[0]
+    for page in (outdir / "index.html", outdir / "changes" / "1.html", diff_page):
+        text = page.read_text()
+        assert 'type="application/x-ndjson"' in text and "changes.ndjson" in text

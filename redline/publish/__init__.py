@@ -65,9 +65,13 @@ def _full_change(row: ChangeRow) -> dict:
     return out
 
 
+# What load_changes adds for publishing's own use; never part of the export shape.
+_INTERNAL = ("id", "diff_problem", "diff_sha1", "slug", "summary")
+
+
 def public_change(change: dict) -> dict:
     """The export shape: the ``changes --json`` keys plus ``change_id`` and ``diff``."""
-    return {k: v for k, v in change.items() if k not in ("id", "diff_problem", "diff_sha1")}
+    return {k: v for k, v in change.items() if k not in _INTERNAL}
 
 
 def render_change(change: dict, *, side_by_side: bool = False) -> str:
@@ -85,6 +89,23 @@ def render_change(change: dict, *, side_by_side: bool = False) -> str:
         return render_html(change["diff"], side_by_side=side_by_side)
     except (ValueError, KeyError, TypeError) as exc:
         return f'<p class="problem">{escape(str(exc))}</p>\n'
+
+
+# A diff page's views together stay under this many characters: past it (a whole article
+# rewritten) the side-by-side view, the same text again, is left out.
+VIEWS_LIMIT = 240_000
+
+
+def diff_views(change: dict) -> dict:
+    """The diff page's ``inline`` and ``side_by_side`` views (``side_by_side`` None when
+    the two would make the page too big to read on a phone)."""
+    from markupsafe import Markup
+
+    inline = render_change(change)
+    side = render_change(change, side_by_side=True)
+    if len(inline) + len(side) > VIEWS_LIMIT:
+        return {"inline": Markup(inline), "side_by_side": None}
+    return {"inline": Markup(inline), "side_by_side": Markup(side)}
 
 
 def summarise_change(change: dict) -> str:

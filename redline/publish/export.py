@@ -117,12 +117,17 @@ TABLES = {
 }
 
 
+def ndjson_line(change: dict) -> str:
+    """One change (from load_changes) as its NDJSON line, newline included."""
+    return json.dumps(public_change(change), ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def write_ndjson(db, out: Path) -> int:
     """Write every change (oldest first) as one JSON object a line; the number written."""
     changes = load_changes(db)
     with out.open("w", encoding="utf-8") as f:
         for change in reversed(changes):
-            f.write(json.dumps(public_change(change), ensure_ascii=False, sort_keys=True) + "\n")
+            f.write(ndjson_line(change))
     return len(changes)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 MANIFEST_NAME = ".redline-publish.json"
@@ -67,9 +68,46 @@ class Manifest:
             self.written.append(page)
         self.pages[page] = {"source": source_key, "output": output, "size": len(content)}
 
+    def write_lines(self, page: str, keys: list[str], line: Callable[[int], str]) -> None:
+        """A file of one line per item, `keys` naming each item's inputs in file order:
+        when the file already holds the first items unchanged, only the lines of the new
+        ones are appended (a log of every change is never rewritten for one more), else the
+        file is written again from `line(0)` on."""
+        chain = _chain(keys)
+        entry = self.pages.get(page, {})
+        held = entry.get("count", 0)
+        target = self.outdir / page
+        intact = target.is_file() and target.stat().st_size == entry.get("size")
+        if not (intact and held <= len(keys) and (not held or chain[held - 1] == entry["source"])):
+            held = -1  # not a prefix of what the file should hold: write it whole
+        if held == len(keys):
+            self.kept.append(page)
+            return
+        if held > 0:
+            with target.open("ab") as f:
+                f.writelines(line(i).encode("utf-8") for i in range(held, len(keys)))
+        else:
+            temporary = target.with_name(target.name + ".tmp")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with temporary.open("wb") as f:
+                f.writelines(line(i).encode("utf-8") for i in range(len(keys)))
+            os.replace(temporary, target)
+        self.written.append(page)
+        source = chain[-1] if chain else ""
+        self.pages[page] = {"source": source, "count": len(keys), "size": target.stat().st_size}
+
     def save(self) -> None:
         data = {"version": MANIFEST_VERSION, "pages": dict(sorted(self.pages.items()))}
         _write_atomically(self.path, json.dumps(data, indent=0).encode("utf-8"))
+
+
+def _chain(keys: list[str]) -> list[str]:
+    """Each item's key folded with all before it: equal at n when the first n items are."""
+    out, previous = [], ""
+    for key in keys:
+        previous = hashlib.sha256(f"{previous}\0{key}".encode()).hexdigest()
+        out.append(previous)
+    return out
 
 
 def _write_atomically(target: Path, content: bytes) -> None:

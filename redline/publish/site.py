@@ -1,11 +1,18 @@
 """`redline publish OUTDIR`: a static change-log website with relative links only.
 
-Pages: ``index.html`` (recent changes), ``sites/<site>.html`` (its silent-edit record:
-the `redline stats` figures, and its changes), ``articles/<id>.html`` (a timeline of
-every revision), ``diffs/<article>-<from>-<to>.html`` (inline and side-by-side views,
-marked silent or acknowledged, with the notes), and an Atom feed next to each listing. It works from any static
-host and from file://, needs no JavaScript, and every piece of text goes through
-jinja2's autoescaping. Pages whose inputs did not change are not rendered again.
+Pages: ``index.html`` (the latest changes), ``changes/<n>.html`` (every change, page by
+page), ``sites/<site>.html`` (its silent-edit record: the `redline stats` figures, and its
+latest changes) with ``sites/<site>/changes/<n>.html`` and ``sites/<site>/articles/<n>.html``,
+``articles/<id>.html`` (a timeline of every revision; ``articles/<id>/<n>.html`` holds the
+older ones of a long history), ``diffs/<article>-<from>-<to>.html`` (inline and
+side-by-side views, marked silent or acknowledged, with the notes), an Atom feed next to
+each listing, and ``changes.ndjson`` (the `export-changes` lines) for programs.
+
+Numbered pages count from the oldest (paging.py), so a full page never changes and a new
+change touches only the newest page of each list it is in. Dates are shown for people
+with the stored UTC time in ``<time datetime>`` (dates.py). It works from any static host
+and from file://, needs no JavaScript, and every piece of text goes through jinja2's
+autoescaping. Pages whose inputs did not change are not rendered again.
 """
 
 from __future__ import annotations
@@ -20,17 +27,26 @@ from redline.cards import alt_text, make_card
 from . import (
     acknowledged_by,
     change_slug,
+    diff_views,
     load_changes,
-    render_change,
     summarise_change,
     web_href,
 )
+from .dates import time_element
+from .export import ndjson_line
 from .feed import FeedSpec, build_feed
 from .manifest import Manifest, hash_text
+from .paging import newest_page, split_pages
 
 TEMPLATES = Path(__file__).with_name("templates")
-RECENT = 100  # changes listed on the index and site pages
-BUILD = "site-1"  # bump when page structure changes outside the templates
+RECENT = 50  # the latest changes on the index and on each site's page
+CHANGES_PAGE = 100  # changes on a numbered page
+ARTICLES_PAGE = 100  # articles on a site's numbered page
+TIMELINE_PAGE = 100  # revisions on an article's page
+CLIP = 300  # characters of a headline in lists: a page's size stays bounded
+BUILD = "site-2"  # bump when page structure changes outside the templates
+# An article's fields that its pages show (what the templates and the manifest see).
+_ARTICLE = ("id", "url", "site", "first_seen", "status", "headline", "revisions")
 # A timeline entry's revision fields (what the article template and the manifest see).
 _TIMELINE = (
     "number",
@@ -57,21 +73,31 @@ def site_file(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "_"
 
 
+def clip(text: str | None, length: int = CLIP) -> str:
+    """`text` cut to `length` characters with an ellipsis."""
+    text = text or ""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "\u2026"
+
+
 class SitePublisher:
-    def __init__(self, db, outdir: Path, base_url: str = "") -> None:
+    """`cards=False` leaves the diff cards out (and the pages' og:image): a test of pages
+    alone need not draw thousands of PNGs."""
+
+    def __init__(self, db, outdir: Path, base_url: str = "", *, cards: bool = True) -> None:
         import jinja2
 
-        self.db, self.outdir = db, outdir
+        self.db, self.outdir, self.cards = db, outdir, cards
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.filters["web_href"] = web_href
-        self.env.filters["acknowledged_by"] = acknowledged_by
+        self.env.filters.update(
+            web_href=web_href, acknowledged_by=acknowledged_by, when=time_element, clip=clip
+        )
         templates = sorted(TEMPLATES.glob("*.html"))
-        self.build_key = hash_text(BUILD, self.base_url, *(p.read_text() for p in templates))
+        self.build_key = hash_text(BUILD, self.base_url, cards, *(p.read_text() for p in templates))
         self.manifest = Manifest(outdir)
 
     def publish(self) -> PublishReport:
@@ -84,10 +110,14 @@ class SitePublisher:
             self._diff_page(change)
         for article in articles:
             self._article_pages(article, by_article.get(article["id"], []))
+        # Numbered pages follow the order changes were recorded in (their ids), which
+        # only ever grows at the end, whatever times a late ingest brings.
+        recorded = sorted(changes, key=lambda c: c["id"])
         sites = self._sites(articles, changes)
         for site in sites:
-            self._site_pages(site, articles, changes)
-        self._index_pages(sites, changes)
+            self._site_pages(site, articles, changes, recorded)
+        self._index_pages(sites, changes, recorded)
+        self._ndjson(changes)
         self.manifest.save()
         return PublishReport(
             self.outdir, tuple(self.manifest.written), len(self.manifest.kept), len(changes)
@@ -97,8 +127,9 @@ class SitePublisher:
         return change | {"slug": change_slug(change), "summary": summarise_change(change)}
 
     def _articles(self) -> list[dict]:
-        # Dicts: what the templates render and the manifest hashes.
-        return [asdict(row) for row in index_queries.article_summaries(self.db)]
+        # Only what the pages show: the times of the last and next check move every pass.
+        rows = index_queries.article_summaries(self.db)
+        return [{k: v for k, v in asdict(row).items() if k in _ARTICLE} for row in rows]
 
     def _sites(self, articles: list[dict], changes: list[dict]) -> list[dict]:
         from redline.stats import site_stats
@@ -137,10 +168,16 @@ class SitePublisher:
         spec = FeedSpec(feed_id=feed_id, title=title, root=root, self_path=path, home_path=home)
         self.manifest.write(path, key, build_feed(shown, spec, "atom"))
 
-    def _diff_page(self, change: dict) -> None:
-        from markupsafe import Markup
+    def _ndjson(self, changes: list[dict]) -> None:
+        """``changes.ndjson``: `redline export-changes` byte for byte (oldest first); new
+        changes are appended, so a pass after a crawl does not rewrite the whole log."""
+        oldest_first = changes[::-1]
+        keys = [hash_text(_feed_source(c)) for c in oldest_first]
+        self.manifest.write_lines("changes.ndjson", keys, lambda i: ndjson_line(oldest_first[i]))
 
+    def _diff_page(self, change: dict) -> None:
         title = change["headline_after"] or change["headline_before"] or change["url"]
+        card = self._card(change) if self.cards else None
         self._page(
             f"diffs/{change['slug']}.html",
             _feed_source(change),
@@ -148,9 +185,8 @@ class SitePublisher:
             title=title,
             change=change,
             feed=f"articles/{change['article_id']}.atom",
-            inline=lambda: Markup(render_change(change)),
-            side_by_side=lambda: Markup(render_change(change, side_by_side=True)),
-            card=(self.base_url or "../") + self._card(change),  # diff pages: one folder down
+            views=lambda: diff_views(change),
+            card=card and (self.base_url or "../") + card,  # diff pages: one folder down
             card_alt=lambda: alt_text(change),
         )
 
@@ -166,18 +202,30 @@ class SitePublisher:
 
     def _article_pages(self, article: dict, changes: list[dict]) -> None:
         revisions = self._timeline(article["id"], changes)
+        # A long history: the article's page shows the newest part, numbered pages the rest.
+        parts = [p for p in split_pages(revisions, TIMELINE_PAGE) if p.items]
         title = article["headline"] or article["url"]
+        for part in parts[:-1]:
+            self._page(
+                f"articles/{article['id']}/{part.number}.html",
+                [title, part.number, part.items],
+                "timeline_page.html",
+                title=title,
+                article=article,
+                part=part,
+                feed=f"articles/{article['id']}.atom",
+            )
         removals = [c for c in changes if c["to_revision"] is None]
         summary = [{k: c[k] for k in ("id", "slug", "summary", "to_captured_at")} for c in changes]
-        source = [article, revisions, summary]
+        shown = parts[-1] if parts else None
         feed = f"articles/{article['id']}.atom"
         self._page(
             f"articles/{article['id']}.html",
-            source,
+            [article, shown and shown.items, summary],
             "article.html",
             title=title,
             article=article,
-            revisions=revisions,
+            part=shown,
             removals=removals,
             feed=feed,
             site_file=site_file(article["site"] or "unknown"),
@@ -207,34 +255,73 @@ class SitePublisher:
             previous = revision.headline
         return rows
 
-    def _site_pages(self, site: dict, articles: list[dict], changes: list[dict]) -> None:
-        name = site["name"]
+    def _change_pages(
+        self, prefix: str, recorded: list[dict], title: str, home: str, feed: str
+    ) -> int:
+        """``<prefix>/<n>.html`` for every page of `recorded` (oldest first); the number
+        of the page holding the newest change."""
+        for page in split_pages(recorded, CHANGES_PAGE):
+            shown = page.items[::-1]  # newest first, as on every list
+            self._page(
+                f"{prefix}/{page.number}.html",
+                [title, home, page.number, page.full, [_list_source(c) for c in shown]],
+                "changes_page.html",
+                title=f"{title}, page {page.number}",
+                heading=title,
+                page=page,
+                changes=shown,
+                home=home,
+                feed=feed,
+            )
+        return newest_page(len(recorded), CHANGES_PAGE)
+
+    def _site_pages(
+        self, site: dict, articles: list[dict], changes: list[dict], recorded: list[dict]
+    ) -> None:
+        name, home, feed = site["name"], f"sites/{site['file']}.html", f"sites/{site['file']}.atom"
         mine = [c for c in changes if (c["site"] or "unknown") == name]
         listed = [a for a in articles if (a["site"] or "unknown") == name]
+        newest = self._change_pages(
+            f"sites/{site['file']}/changes",
+            [c for c in recorded if (c["site"] or "unknown") == name],
+            f"Changes on {name}",
+            home,
+            feed,
+        )
+        article_pages = split_pages(listed, ARTICLES_PAGE)
+        for part in article_pages:
+            self._page(
+                f"sites/{site['file']}/articles/{part.number}.html",
+                [name, part.number, part.full, part.items],
+                "articles_page.html",
+                title=f"Articles on {name}, page {part.number}",
+                site=site,
+                part=part,
+                home=home,
+                feed=feed,
+            )
         shown = mine[:RECENT]
-        feed = f"sites/{site['file']}.atom"
-        source = [site, [_list_source(c) for c in shown], listed]
+        latest_articles = listed[::-1][:RECENT]
+        pages = {"changes": newest, "articles": newest_page(len(listed), ARTICLES_PAGE)}
+        source = [site, [_list_source(c) for c in shown], latest_articles, len(listed), pages]
         self._page(
-            f"sites/{site['file']}.html",
+            home,
             source,
             "site.html",
             title=name,
             site=site,
             changes=shown,
-            articles=listed,
+            articles=latest_articles,
+            article_count=len(listed),
+            pages=pages,
             feed=feed,
         )
-        self._feed(
-            feed,
-            mine,
-            f"urn:redline:feed:site:{name}",
-            f"Changes on {name}",
-            f"sites/{site['file']}.html",
-        )
+        self._feed(feed, mine, f"urn:redline:feed:site:{name}", f"Changes on {name}", home)
 
-    def _index_pages(self, sites: list[dict], changes: list[dict]) -> None:
+    def _index_pages(self, sites: list[dict], changes: list[dict], recorded: list[dict]) -> None:
+        newest = self._change_pages("changes", recorded, "All changes", "index.html", "feed.atom")
         shown = changes[:RECENT]
-        source = [sites, len(changes), [_list_source(c) for c in shown]]
+        source = [sites, len(changes), newest, [_list_source(c) for c in shown]]
         self._page(
             "index.html",
             source,
@@ -243,6 +330,7 @@ class SitePublisher:
             sites=sites,
             changes=shown,
             total=len(changes),
+            newest=newest,
             feed="feed.atom",
         )
         self._feed(
@@ -259,6 +347,6 @@ def _feed_source(change: dict) -> dict:
     return {k: v for k, v in change.items() if k not in ("summary", "diff")}
 
 
-def publish_site(db, outdir: Path, base_url: str = "") -> PublishReport:
+def publish_site(db, outdir: Path, base_url: str = "", *, cards: bool = True) -> PublishReport:
     """Write (or bring up to date) the static site in `outdir`."""
-    return SitePublisher(db, outdir, base_url).publish()
+    return SitePublisher(db, outdir, base_url, cards=cards).publish()
