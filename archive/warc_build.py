@@ -4,6 +4,12 @@ Follows the checklist ../shared/reference/warc-checklist.md (relative to the rep
 response (or revisit) then request, same WARC-Date, linked by WARC-Concurrent-To;
 sha1 Base32 digests; bodies kept content-encoded and de-chunked. Record ids come from a
 `new_id` callable, so a test can pin them and compare exact bytes.
+
+A 304 is a server-not-modified revisit with no block (WARC 1.1 6.7.3 allows it): pywb
+replays a revisit whose own HTTP head is a 3xx as that head, an empty 304 page, and only
+resolves an empty one to its original (WARC-Refers-To-Target-URI, -Date, and the
+original's WARC-Payload-Digest). The 304's head, as received, follows the request in a
+metadata record that refers to the revisit, so nothing the server said is lost.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from archive.http_message import clean_text, header, request_block, response_blo
 
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/"
+# Under the page's own URI, replay tools would index this head as a capture of the page.
+NOT_MODIFIED_URN = "urn:redline:not-modified:"
 TRUNCATION_REASONS = ("length", "time", "disconnect")
 # Characters that may stay as they are in a URI (RFC 3986 reserved + unreserved, and '%').
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
@@ -127,24 +135,32 @@ def warcinfo_record(
     return headers, block
 
 
+Record = tuple[Fields, bytes]
+
+
 def capture_records(
     exchange: HttpExchange, revisit_of: RevisitOf | None, new_id: NewId
-) -> tuple[tuple[Fields, bytes], tuple[Fields, bytes], str | None]:
-    """(response or revisit, request, payload digest): one capture's two records."""
+) -> tuple[list[Record], str | None]:
+    """(records, payload digest) of one capture: the response or revisit, its request,
+    and for a server-not-modified revisit the metadata record holding the 304's head."""
     uri = encode_uri(exchange.url)
-    common = _capture_fields(exchange, uri, warc_date(exchange.date))
+    date = warc_date(exchange.date)
+    common = _capture_fields(exchange, uri, date)
     digest: str | None  # a revisit of a not-modified response may have no payload digest
     if revisit_of is None:
         first, digest = _response_record(exchange, common, new_id)
     else:
         first, digest = _revisit_record(exchange, common, revisit_of, new_id)
+    first_id = header(first[0], "WARC-Record-ID") or ""
     request = [("WARC-Type", "request"), ("WARC-Record-ID", new_id())]
-    request += common + [("WARC-Concurrent-To", header(first, "WARC-Record-ID") or "")]
+    request += common + [("WARC-Concurrent-To", first_id)]
     block = request_block(exchange, uri)
     request += [("WARC-Block-Digest", sha1_base32(block))]
     request += [("Content-Type", "application/http;msgtype=request")]
-    first_block = response_block(exchange, with_body=revisit_of is None)
-    return (first, first_block), (request, block), digest
+    records = [first, (request, block)]
+    if revisit_of is not None and revisit_of.profile == "server-not-modified":
+        records.append(_not_modified_head(exchange, uri, date, first_id, new_id))
+    return records, digest
 
 
 def _capture_fields(exchange: HttpExchange, uri: str, date: str) -> Fields:
@@ -157,7 +173,7 @@ def _capture_fields(exchange: HttpExchange, uri: str, date: str) -> Fields:
     return fields
 
 
-def _response_record(exchange: HttpExchange, common: Fields, new_id: NewId) -> tuple[Fields, str]:
+def _response_record(exchange: HttpExchange, common: Fields, new_id: NewId) -> tuple[Record, str]:
     block = response_block(exchange)
     digest = sha1_base32(exchange.body)
     fields = [("WARC-Type", "response"), ("WARC-Record-ID", new_id())] + common
@@ -165,15 +181,14 @@ def _response_record(exchange: HttpExchange, common: Fields, new_id: NewId) -> t
         fields.append(("WARC-Truncated", _checked_truncation(exchange.truncated)))
     fields += [("WARC-Payload-Digest", digest), ("WARC-Block-Digest", sha1_base32(block))]
     fields.append(("Content-Type", "application/http;msgtype=response"))
-    return fields, digest
+    return (fields, block), digest
 
 
 def _revisit_record(
     exchange: HttpExchange, common: Fields, of: RevisitOf, new_id: NewId
-) -> tuple[Fields, str | None]:
+) -> tuple[Record, str | None]:
     if of.profile not in ("identical-payload-digest", "server-not-modified"):
         raise ValueError(f"unknown revisit profile {of.profile!r}")
-    block = response_block(exchange, with_body=False)
     fields = [("WARC-Type", "revisit"), ("WARC-Record-ID", new_id())] + common
     fields += [
         ("WARC-Profile", REVISIT_PROFILE + of.profile),
@@ -181,15 +196,33 @@ def _revisit_record(
         ("WARC-Refers-To-Target-URI", encode_uri(of.target_uri)),
         ("WARC-Refers-To-Date", of.date),
     ]
+    # The payload is the original's either way (6.7.2, 6.7.3): its digest is what pywb
+    # looks the original up by, never the digest of the 304's empty body.
     digest = of.payload_digest
     if of.profile == "identical-payload-digest":
+        block = response_block(exchange, with_body=False)
         digest = digest or sha1_base32(exchange.body)
         fields.append(("WARC-Truncated", "length"))
+    else:
+        block = b""  # no 3xx head for pywb to replay in place of the original
     if digest:
         fields.append(("WARC-Payload-Digest", digest))
     fields += [("WARC-Block-Digest", sha1_base32(block))]
     fields.append(("Content-Type", "application/http;msgtype=response"))
-    return fields, digest
+    return (fields, block), digest
+
+
+def _not_modified_head(
+    exchange: HttpExchange, uri: str, date: str, revisit_id: str, new_id: NewId
+) -> Record:
+    """The 304's status line and headers as received, about the (empty) revisit."""
+    block = response_block(exchange, with_body=False)
+    fields = metadata_fields(
+        new_id(), refers_to=revisit_id, target_uri=NOT_MODIFIED_URN + uri, date=date
+    )
+    fields += [("WARC-Block-Digest", sha1_base32(block))]
+    fields.append(("Content-Type", "application/http;msgtype=response"))
+    return fields, block
 
 
 def metadata_fields(record_id: str, *, refers_to: str, target_uri: str, date: str) -> Fields:

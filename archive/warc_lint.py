@@ -124,8 +124,8 @@ def _check_record(
     raw: RawRecord, record: WarcRecord, ids: set[str], info_ids: set[str | None]
 ) -> list[str]:
     problems = _check_headers(raw, record, info_ids)
-    if record.warc_type in ("response", "revisit"):
-        problems += _check_response(raw, record)
+    if record.warc_type == "response" or (record.warc_type == "revisit" and raw.block):
+        problems += _check_response(raw, record)  # a revisit may have no block (6.7)
     if record.warc_type == "revisit":
         problems += _check_revisit(record)
     if record.warc_type == "request":

@@ -102,6 +102,8 @@ def to_warc_record(
         headers.setdefault(name, value)
     warc_type = headers.get("WARC-Type", "unknown")
     status, http_headers, body = split_http(raw.block, warc_type)
+    if status is None and warc_type == "revisit" and not raw.block:
+        status = _not_modified_status(headers)
     if check_digests and not raw.cut:
         _check_digests(raw, headers, body, http_headers, faults)
     payload = _decoded_payload(raw, body, http_headers, faults, max_payload)
@@ -125,6 +127,13 @@ def to_warc_record(
         content_type=content_type or headers.get("Content-Type"),
         version=raw.version,
     )
+
+
+def _not_modified_status(headers: dict[str, str]) -> int | None:
+    """304 for a server-not-modified revisit stored without its HTTP head (as redline
+    writes them, so that pywb replays the original): the profile says what it answered."""
+    profile = headers.get("WARC-Profile", "")
+    return 304 if profile.endswith("/revisit/server-not-modified") else None
 
 
 def clean_uri(uri: str | None) -> str | None:

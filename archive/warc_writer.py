@@ -86,7 +86,8 @@ class WarcWriter:
     """Writes captures into rotating `<name>.warc.gz.open` files, renamed on close.
 
     Every record is one gzip member, flushed once written, so a killed process loses at
-    most the record being written. A capture (response/revisit + request) never spans files.
+    most the record being written. A capture (response/revisit + request, and a 304's
+    head) never spans files.
     `clock` gives file opening times and resource dates, `new_id` every WARC-Record-ID,
     `name_file` (given the opening time) a file name in place of the usual pattern.
     """
@@ -129,13 +130,16 @@ class WarcWriter:
     def write_exchange(
         self, exchange: HttpExchange, revisit_of: RevisitOf | None = None
     ) -> WarcLocation:
-        """Response (or revisit) + request, adjacent in one file; location of the first."""
-        first, request, digest = capture_records(exchange, revisit_of, self.new_id)
+        """Response (or revisit) + request (+ a 304's head), adjacent in one file;
+        the location of the first."""
+        records, digest = capture_records(exchange, revisit_of, self.new_id)
         with self._lock:
             self._prepare_file()
-            offset, length = self._append(*first)
-            self._append(*request)
-        record_id, date = _field(first[0], "WARC-Record-ID"), _field(first[0], "WARC-Date")
+            offset, length = self._append(*records[0])
+            for fields, block in records[1:]:
+                self._append(fields, block)
+        first = records[0][0]
+        record_id, date = _field(first, "WARC-Record-ID"), _field(first, "WARC-Date")
         return WarcLocation(self._name, offset, length, record_id, date, digest)
 
     def write_metadata(

@@ -20,6 +20,7 @@ import time
 import zlib
 from collections.abc import Sequence
 from email.message import Message
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -172,9 +173,16 @@ class PywbCollection:
         """GET /<coll>/<ts>id_/<url>: the capture closest to `timestamp` (default: now), as
         archived. Follows pywb's own redirect to the exact timestamp (never an archived
         redirect) and, with `decode`, undoes a gzip/deflate Content-Encoding."""
+        return self.fetch(url, timestamp, "id_", decode=decode)
+
+    def fetch(
+        self, url: str, timestamp: str | None = None, modifier: str = "", *, decode: bool = True
+    ) -> tuple[int, Message, bytes]:
+        """GET /<coll>/<ts><modifier>/<url>: `id_` as archived, `mp_` the page rewritten
+        for replay as a reader's browser gets it in pywb's frame; see fetch_id."""
         ts = timestamp or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
         base = f"/{self.name}/"
-        status, headers, body = self.get(f"{base}{ts}id_/{url}")
+        status, headers, body = self.get(f"{base}{ts}{modifier}/{url}")
         location = urlsplit(headers.get("Location") or "")
         same_server = location.port in (None, self.port) and location.hostname in (
             None,
@@ -184,6 +192,33 @@ class PywbCollection:
             target = location.path + (f"?{location.query}" if location.query else "")
             status, headers, body = self.get(target)
         return status, headers, decode_body(headers, body) if decode else body
+
+
+def h1_text(html: bytes) -> str | None:
+    """The text of a page's first <h1>, whitespace collapsed; None without one."""
+    parser = _FirstH1()
+    parser.feed(html.decode("utf-8", "replace"))
+    parser.close()
+    return " ".join("".join(parser.parts).split()) if parser.found else None
+
+
+class _FirstH1(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.found = self.inside = False
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "h1" and not self.found:
+            self.found = self.inside = True
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "h1":
+            self.inside = False
+
+    def handle_data(self, data) -> None:
+        if self.inside:
+            self.parts.append(data)
 
 
 def decode_body(headers: Message, body: bytes) -> bytes:

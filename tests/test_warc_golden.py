@@ -39,6 +39,7 @@ KINDS = [
     None,
     "revisit-server-not-modified",
     None,
+    "metadata-not-modified-head",
     "metadata",
     "resource",
 ]
@@ -69,7 +70,8 @@ def exchange(**changes) -> HttpExchange:
 
 
 def write_golden_file(directory: Path) -> Path:
-    """warcinfo, a capture, two revisits of it, metadata and a resource: all bytes pinned."""
+    """warcinfo, a capture, two revisits of it (the 304's with its head), metadata and a
+    resource: all bytes pinned."""
     info = {"software": "redline/golden", "hostname": "golden.example", "operator": "tests"}
     writer = WarcWriter(
         directory,
