@@ -47,8 +47,9 @@ _CHROME = re.compile(
 
 # Bump whenever extraction gives a different Article for the same HTML, so an index built
 # by an earlier version is compared by re-extracting its previous revision, never by
-# reading the old extraction's output as an edit. 1: before headline forms (issue 12).
-EXTRACTOR_VERSION = 2
+# reading the old extraction's output as an edit. 1: before headline forms (issue 12);
+# 2: before editors and affiliations were told apart from authors.
+EXTRACTOR_VERSION = 3
 
 
 class ExtractionError(Exception):

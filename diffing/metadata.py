@@ -59,10 +59,13 @@ _BYLINE_XPATHS = tuple(
         f'//*[contains({_CLASS}, "byline")]',
         '//*[contains(concat(" ", normalize-space(@class), " "), " author ")]',
         f'//*[contains({_CLASS}, "__author") or contains({_CLASS}, "-author")]',
+        f'//*[starts-with({_CLASS}, "author")][not(self::a)]',
     )
 )
 _ONE_AUTHOR_EACH = 3  # the first three byline patterns each match one author's name
 _WS = re.compile(r"\s+")
+_AND = re.compile(r"\s+(?:and|und|et|y|e|og|och|en|&)\s+", re.IGNORECASE)
+_DOMAIN = re.compile(r"^\S+\.[a-z]{2,}$", re.IGNORECASE)
 _LABEL_MARKS = re.compile(r"logo|brand|site-?title|site-?name|masthead|\bhidden\b|sr-only")
 _BY = re.compile(
     r"^(?:by|written by|words by|posted by|von|par|por|door|di|da)\s*:?\s+", re.IGNORECASE
@@ -224,9 +227,50 @@ def _as_text(value: object) -> str:
 
 
 def find_byline(tree: HtmlElement, ld: dict, meta: dict[str, str], url: str = "") -> str:
-    """JSON-LD authors, else author meta tags, else visible byline markup; cleaned."""
+    """JSON-LD authors, else author meta tags, else visible byline markup; cleaned. A
+    claim naming only someone the page labels as editor ("Editor: Ann Lee"; some sites
+    give the editor as the JSON-LD author) counts only when no claim names anyone else."""
     claims = itertools.chain([jsonld_authors(ld)], meta_authors(meta), visible_bylines(tree, url))
-    return next((b for b in map(clean_byline, claims) if b), "")
+    editors: set[str] | None = None
+    fallback = ""
+    for byline in map(clean_byline, claims):
+        label = _EDITOR.match(byline)
+        if label:
+            fallback = fallback or byline[label.end() :]
+            continue
+        if byline and editors is None:
+            editors = edited_by(tree)
+        if byline and _fold(byline) in (editors or set()):
+            fallback = fallback or byline
+        elif byline:
+            return byline
+    return fallback
+
+
+# "Editor: Ann Lee": the person who edited the article, not its author.
+_EDITOR = re.compile(
+    r"^(?:editor|edited by|editado por|redaktur|penyunting|redakteur|rédacteur|责编|责任编辑)"
+    r"(?:\s*[:：]\s*|\s+(?=\w|$))",
+    re.IGNORECASE,
+)
+
+
+def edited_by(tree: HtmlElement) -> set[str]:
+    """Folded names the page labels as its editors: 'Editor : <a>Heryadi</a>'."""
+    names = set()
+    for node in tree.xpath("//body//*[not(self::script)][not(*)]"):
+        previous, parent = node.getprevious(), node.getparent()
+        before = (
+            previous.tail if previous is not None else parent.text if parent is not None else ""
+        )
+        if _EDITOR.fullmatch(collapse(before) + " "):
+            names.add(_fold(node.text_content()))
+    return names - {""}
+
+
+def _fold(text: str) -> str:
+    """Lower-cased letters and digits only: for comparing names, never for output."""
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def jsonld_authors(ld: dict) -> str:
@@ -234,8 +278,24 @@ def jsonld_authors(ld: dict) -> str:
     authors = ld.get("author") or ld.get("creator") or []
     authors = authors if isinstance(authors, list) else [authors]
     people = [a for a in authors if not (isinstance(a, dict) and "Organization" in _types(a))]
-    names = [collapse(_as_text(a)) for a in people or authors]
+    names = [_without_affiliation(collapse(_as_text(a))) for a in people or authors]
     return ", ".join(n for n in names if n and not _looks_like_url(n))
+
+
+def _without_affiliation(name: str) -> str:
+    """'Ann Lee, Professor of History at X University, Site.lt' -> 'Ann Lee'.
+
+    One author's name followed by their job or affiliation: a part after a comma that is
+    longer than a name (more than four words) or a web address is not a person.
+    """
+    parts = [part.strip() for part in name.split(",")]
+    kept = [p for p in parts if not _DOMAIN.search(p) and _names_only(p)]
+    return ", ".join(kept) if kept and len(kept) < len(parts) else name
+
+
+def _names_only(text: str) -> bool:
+    """'Sarah Charlton and Tanya Zack' yes; 'professor at the Faculty of Law' no."""
+    return all(len(name.split()) <= 4 for name in _AND.split(text))
 
 
 def read_meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -252,7 +312,8 @@ def read_meta_tags(tree: HtmlElement) -> dict[str, str]:
 def meta_authors(meta: dict[str, str]) -> Iterator[str]:
     for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
         value = meta.get(key, "")
-        if value and not _looks_like_url(value):
+        # "example.com developer": the site's web team, not a person
+        if value and not _looks_like_url(value) and not any(map(_DOMAIN.match, value.split())):
             yield value
 
 

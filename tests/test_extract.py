@@ -272,6 +272,43 @@ def test_byline_from_author_page_links_after_the_headline() -> None:
     assert article.byline == "Ann Lee, Bo Chen"
 
 
+def test_jsonld_author_without_job_or_affiliation() -> None:
+    """One Person named with their job and site: the name; several names stay."""
+    person = {"@type": "Person", "name": "Ann Lee, professor of law at Vilnius University, Lrt.lt"}
+    head = jsonld({"@type": "NewsArticle", "headline": "X", "author": person})
+    assert extract_article(page(head=head), URL).byline == "Ann Lee"
+    several = {"@type": "Person", "name": "Ann Lee, Bo Chen, Sarah Charlton and Tanya Zack"}
+    head = jsonld({"@type": "NewsArticle", "headline": "X", "author": several})
+    assert extract_article(page(head=head), URL).byline == several["name"]
+
+
+def test_the_page_labelled_editor_is_not_the_author() -> None:
+    """A JSON-LD author the page shows as "Editor :", and a site's web team in the author
+    meta tag, lose to the byline under the headline."""
+    head = (
+        jsonld(
+            {
+                "@type": "NewsArticle",
+                "headline": "Storm",
+                "author": {"@type": "Person", "name": "Heryadi"},
+            }
+        )
+        + '<meta name="author" content="example.com developer">'
+    )
+    top = (
+        '<h1>Storm</h1><div class="author-2">Naufal Zuhdi</div>'
+        '<div class="info-author">Editor : <a href="/author/112/heryadi">Heryadi</a></div>'
+    )
+    assert extract_article(page(head=head, body_top=top), URL).byline == "Naufal Zuhdi"
+    alone = '<h1>Storm</h1><div class="info-author">Editor : <a href="/x">Heryadi</a></div>'
+    assert extract_article(page(body_top=alone), URL).byline == "Heryadi"
+
+
+def test_byline_in_an_authorname_element_after_von() -> None:
+    top = '<h1>Storm</h1><div>Do 25.04.24 | Von <span class="authorname">Eva Kirchner </span></div>'
+    assert extract_article(page(body_top=top), URL).byline == "Eva Kirchner"
+
+
 def test_byline_parts_in_separate_elements_stay_apart() -> None:
     """A date glued to the name would hide from the date filter and change every update."""
     markup = (
