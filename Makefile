@@ -43,6 +43,7 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/extract_real.py
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/publish.py
