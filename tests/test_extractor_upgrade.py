@@ -73,6 +73,10 @@ def test_after_an_upgrade_only_the_real_edit_is_reported(tmp_path, corpus, previ
         with sqlite3.connect(tmp_path / "redline.db") as db:
             columns = {row[1] for row in db.execute("pragma table_info(revisions)")}
         assert "extractor" not in columns, "the first crawl ran the previous release's code"
+        # An edit the previous release recorded: its change keeps `silent: null`.
+        old_slug = sorted(room.articles)[1]
+        room.edit(old_slug, headline=room.articles[old_slug].headline + ", officials say")
+        assert crawl_with(previous_release, config)["changed"] == 1
 
         slug = sorted(room.articles)[0]
         first, *rest = room.articles[slug].paragraphs
@@ -82,9 +86,10 @@ def test_after_an_upgrade_only_the_real_edit_is_reported(tmp_path, corpus, previ
         room.recapture_version = 2
         after = crawl(config)
         found = changes(config)
-        assert [(c["url"], c["kinds"]) for c in found] == [(room.article_url(slug), ["body"])], (
-            found
-        )
+        assert [(c["url"], c["kinds"], c["silent"], c["disclosure"]) for c in found] == [
+            (room.article_url(slug), ["body"], False, ["modified_date"]),  # the newsroom's
+            (room.article_url(old_slug), ["headline"], None, []),  # CMS moves dateModified
+        ], found
         assert after["changed"] == 1, after
 
     with sqlite3.connect(tmp_path / "redline.db") as db:
