@@ -166,9 +166,7 @@ class TrackPipeline:
             return
         if outcome.verdict == Verdict.NEW:
             self.new_this_pass.add(outcome.article_id)
-        if (
-            outcome.absorbed in self.new_this_pass
-        ):  # counted as new when its new URL was found first
+        if outcome.absorbed in self.new_this_pass:  # counted as new when its URL was found first
             self.new_this_pass.discard(outcome.absorbed)
             self.stats.inc_value("redline/new_articles", -1)
         self._count(outcome, site.name)

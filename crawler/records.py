@@ -16,7 +16,6 @@ from scrapy.exceptions import NotConfigured
 from archive.index_rows import PriorCapture
 from diffing.normalise import fingerprint
 from redline.capture_rules import REDIRECTS
-
 from redline.tracker import enough_words
 
 from .pipeline import article_page, article_record, refetch

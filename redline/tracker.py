@@ -51,7 +51,7 @@ class Tracker:
         self.intervals = intervals
         self.reread = reread
         self._absorbed: int | None = None
-        self._capture_id = 0
+        self._reread: tuple[int, Article | None] | None = None  # (revision id, article)
 
     def track(
         self,
@@ -79,8 +79,7 @@ class Tracker:
             ignore = tuple(ignore) + index.learned_noise(self.db, site)
             if first is not None and article is not None:
                 ignore += self._noise_between(first, article, site, ignore, capture.fetched_at)
-            self._capture_id = capture_id
-            outcome = self._track(capture, article, site, ignore, moved_from, failed)
+            outcome = self._track(capture_id, capture, article, site, ignore, moved_from, failed)
             if article is not None and outcome.article_id:  # "the capture just before"
                 dates = {"page_modified": article.modified, "page_updated": article.visible_updated}
                 index.update_article(self.db, outcome.article_id, dates)
@@ -93,12 +92,10 @@ class Tracker:
     def differs(self, url: str, article: Article, site: str | None, ignore=()) -> bool:
         """Whether `article` is another version of the live article tracked at `url`:
         the crawl's cue to fetch the page again at once before believing it."""
-        row = index.article_by_url(self.db, url)
-        latest = (
-            index.latest_revision(self.db, row.id) if row and row.status == Status.LIVE else None
-        )
-        if row is None or latest is None:
+        found = self._live_latest(url)
+        if found is None:
             return False
+        row, latest = found
         ignore = tuple(ignore) + index.learned_noise(self.db, site)
         new_print = fingerprint(article, ignore)
         if new_print == latest.fingerprint:
@@ -109,18 +106,24 @@ class Tracker:
             previous, ignore
         )
 
+    def _live_latest(self, url: str) -> tuple[ArticleRow, RevisionRow] | None:
+        """The live article tracked at `url` and its latest revision, if it has both."""
+        row = index.article_by_url(self.db, url)
+        if row is None or row.status != Status.LIVE:
+            return None
+        latest = index.latest_revision(self.db, row.id)
+        return (row, latest) if latest is not None else None
+
     def _noise_between(self, first: Article, second: Article, site, ignore, seen_at: str):
         """What differs between two fetches made at once; each shape's occasion noted."""
-        volatile = volatile_between(
-            normalise_paragraphs(first.paragraphs, ignore),
-            normalise_paragraphs(second.paragraphs, ignore),
-        )
-        for shape in volatile.shapes:
-            example = next((p for p in second.paragraphs if re.fullmatch(shape, p)), shape)
+        seen = normalise_paragraphs(second.paragraphs, ignore)
+        volatile = volatile_between(normalise_paragraphs(first.paragraphs, ignore), seen)
+        for shape in volatile.shapes:  # shapes are of normalised text: find one like it there
+            example = next((p for p in seen if re.fullmatch(shape, p)), shape)
             index.note_noise(self.db, site, shape, example, seen_at)
         return volatile.ignore
 
-    def _track(self, capture, article, site, ignore, moved_from, failed) -> Outcome:
+    def _track(self, capture_id, capture, article, site, ignore, moved_from, failed) -> Outcome:
         row = index.article_by_url(self.db, capture.url)
         if moved_from and moved_from != capture.url:
             row = self._follow_move(moved_from, capture.url) or row
@@ -137,7 +140,7 @@ class Tracker:
         if article is None:  # a revisit or 304: the payload is the one already seen
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.UNCHANGED, row.id)
-        return self._recapture(row, capture, article, ignore)
+        return self._recapture(row, capture_id, capture, article, ignore)
 
     def _failed(self, row, capture) -> Outcome:
         """No article in this capture: never an edit, never a removal (kept as `error`)."""
@@ -165,7 +168,7 @@ class Tracker:
         self._checked(row, capture.fetched_at, changed=True)
         return Outcome(V.NEW, article_id, 1)
 
-    def _recapture(self, row, capture, article, ignore) -> Outcome:
+    def _recapture(self, row, capture_id, capture, article, ignore) -> Outcome:
         latest = index.latest_revision(self.db, row.id)
         restored = row.status == Status.REMOVED
         moved = (bool(row.moved_from) and row.status == Status.MOVED) or _canonical_moved(
@@ -190,7 +193,7 @@ class Tracker:
                 # (later captures compare with it), never a change.
                 self._revision(row, latest.number + 1, capture, article, ignore, repeats=None)
             if _acknowledged(before, article):  # a new date on the same text: fake freshness
-                index.mark_redated(self.db, self._capture_id)
+                index.mark_redated(self.db, capture_id)
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.UNCHANGED, row.id)
         earlier = index.revision_with_fingerprint(self.db, row.id, new_print)
@@ -233,9 +236,12 @@ class Tracker:
         """The latest revision as the article to compare with: read again from its
         archived response when a newer extractor made `article` (the upgrade rule)."""
         previous = article_of_revision(latest)
-        if article.extractor > previous.extractor and self.reread is not None:
-            return self.reread(latest, row.site) or previous
-        return previous
+        if article.extractor <= previous.extractor or self.reread is None:
+            return previous
+        # `differs` and the tracking of the same capture ask in turn: read the WARC once.
+        if self._reread is None or self._reread[0] != latest.id:
+            self._reread = (latest.id, self.reread(latest, row.site))
+        return self._reread[1] or previous
 
     def _first_revision_later(self, row, capture, article, ignore) -> Outcome:
         if not _has_text(article, ignore):
@@ -346,12 +352,10 @@ class Tracker:
         a recapture of `url` differs (as `differs`): the live latest revision as `extractor`
         reads it, fingerprinted with `ignore` and the site's learned noise, which it needs
         too. None when no live article is tracked at `url`."""
-        row = index.article_by_url(self.db, url)
-        latest = (
-            index.latest_revision(self.db, row.id) if row and row.status == Status.LIVE else None
-        )
-        if row is None or latest is None:
+        found = self._live_latest(url)
+        if found is None:
             return None
+        row, latest = found
         learned = index.learned_noise(self.db, site)
         reader = replace(article_of_revision(latest), extractor=extractor)  # the upgrade rule
         previous = self._previous(row, latest, reader)
