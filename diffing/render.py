@@ -32,27 +32,36 @@ def check_diff(diff: object) -> dict:
     return diff
 
 
-def _fields(diff: dict) -> list[tuple[str, str, Sequence[Sequence]]]:
-    """(css class, label, ops) of each changed one-line field: the visible headline, the
-    other headline forms, the byline. With other forms changed, the h1 is "visible"; forms
-    changed alike share one line ("headline (visible, social)")."""
-    forms = diff.get("headlines") or {}
-    groups: list[tuple[list[str], Sequence[Sequence]]] = []  # (form names, ops)
+def changed_fields(diff: dict) -> list[tuple[list[str], Sequence[Sequence]]]:
+    """(names, word ops) of each changed one-line field, in order: the visible headline
+    ("visible"), the other headline forms, the byline ("byline"). Headline forms changed
+    alike are one entry naming them all (["visible", "social"])."""
+    groups: list[tuple[list[str], Sequence[Sequence]]] = []
     if diff.get("headline"):
         groups.append((["visible"], diff["headline"]))
-    for form, ops in forms.items():
+    for form, ops in (diff.get("headlines") or {}).items():
         same = next((names for names, seen in groups if seen == ops), None)
         if same is not None:
             same.append(form)
         else:
             groups.append(([form], ops))
+    if diff.get("byline"):
+        groups.append((["byline"], diff["byline"]))
+    return groups
+
+
+def _fields(diff: dict) -> list[tuple[str, str, Sequence[Sequence]]]:
+    """(css class, label, ops) of each changed field; with other forms changed, the h1 is
+    "visible" and forms changed alike share one line ("headline (visible, social)")."""
+    forms = bool(diff.get("headlines"))
     found = []
-    for names, ops in groups:
+    for names, ops in changed_fields(diff):
+        if names == ["byline"]:
+            found.append(("byline", "byline", ops))
+            continue
         css = " ".join(["headline", *(f"headline-{n}" for n in names if n != "visible")])
         labels = ", ".join(FORM_LABELS.get(n, n) for n in names)
         found.append((css, f"headline ({labels})" if forms else "headline", ops))
-    if diff.get("byline"):
-        found.append(("byline", "byline", diff["byline"]))
     return found
 
 

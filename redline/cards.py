@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from diffing.render import changed_fields
 from diffing.textdiff import DELETE, EQUAL, INSERT
 
 WIDTH, HEIGHT = 1200, 675
@@ -110,17 +111,12 @@ def _field_ops(change: dict, diff: dict | None) -> list[tuple[str, list]]:
 
             return [("Headline changed", [list(op) for op in diff_texts(before, after)])]
         return []
-    labels = {"title": "Page title changed", "social": "Social headline changed",
-              "structured": "Structured headline changed"}  # fmt: skip
-    fields = [("Headline changed", diff.get("headline") or [])]
-    fields += [(labels.get(f, f"Headline ({f}) changed"), ops)
-               for f, ops in (diff.get("headlines") or {}).items()]  # fmt: skip
-    fields.append(("Byline changed", diff.get("byline") or []))
-    kept: list[tuple[str, list]] = []
-    for label, ops in fields:  # a form changed exactly as the visible headline: drawn once
-        if ops and all(ops != seen for _, seen in kept):
-            kept.append((label, ops))
-    return kept
+    labels = {"visible": "Headline changed", "title": "Page title changed",
+              "social": "Social headline changed", "structured": "Structured headline changed",
+              "byline": "Byline changed"}  # fmt: skip
+    # A form changed exactly as the visible headline is drawn once, under the first name.
+    return [(labels.get(names[0], f"Headline ({names[0]}) changed"), list(ops))
+            for names, ops in changed_fields(diff)]  # fmt: skip
 
 
 def _body_runs(blocks: list) -> tuple[tuple[int, str], ...]:
