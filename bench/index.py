@@ -4,9 +4,13 @@ Builds (once, cached in bench/.cache/) a synthetic index of one million revision
 about 500 bytes each, then times, as commands with their start-up included:
 `redline history URL --json`, `redline changes --since 1d --json`, `redline --help`.
 Then writes WARCs with N synthetic captures (+ metadata records) and times `redline
-reindex` (captures per second). Baseline: `python -c pass`, timed in the same run.
+reindex` (captures per second) on two archives: a crawl's (10 passes over the articles:
+most rechecks 304 or identical-payload revisits, some new bytes around the same article,
+one in ten an edit fetched again at once to confirm it, pages of ~30 KB) and the earlier
+figure's (every capture an edit of a 500-byte text, so diffing dominates). Baseline:
+`python -c pass`, timed in the same run.
 
-    .venv/bin/python bench/index.py [--revisions 1000000] [--captures 3000]
+    .venv/bin/python bench/index.py [--revisions 1000000] [--captures 3000] [--reindex-only]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.index import open_index  # noqa: E402
+from archive.warc_build import RevisitOf  # noqa: E402
 from archive.warc_writer import HttpExchange, WarcWriter  # noqa: E402
 from redline.schedule import iso  # noqa: E402
 
@@ -156,16 +161,115 @@ def write_captures(archive: Path, n: int) -> None:
             )
 
 
+CHROME = " ".join(
+    f"<li><a href='/section/{i}'>Section {i} {w}</a></li>" for i, w in enumerate(WORDS * 20)
+)
+
+
+def write_crawl(archive: Path, n: int) -> None:
+    """n captures of a crawl: 10 passes over n/10 articles of 40 sentences. Of the
+    rechecks, 55% are 304s, 20% identical payloads (both revisits, no metadata record),
+    15% new bytes (a counter in the page's chrome) around the same article, 10% an edit,
+    fetched again at once (the refetch's metadata record names the first fetch)."""
+    from diffing.article import Article
+
+    rng = random.Random(2)
+    articles = max(1, n // 11)  # an edit's refetch is a capture too
+    last: dict[int, tuple] = {}  # article -> (record id, date, digest, sentences, html)
+    when = NOW - timedelta(days=10)
+    written = 0
+    with WarcWriter(archive) as writer:
+        while written < n:
+            for u in range(articles):
+                if written >= n:
+                    break
+                when += timedelta(seconds=7)
+                url = f"https://news.example/2026/{u}"
+                roll = rng.random()
+                if u in last and roll < 0.75:
+                    record_id, date, digest, _, html = last[u]
+                    status = 304 if roll < 0.55 else 200
+                    profile = "server-not-modified" if status == 304 else "identical-payload-digest"
+                    writer.write_exchange(
+                        _exchange(url, status, b"" if status == 304 else html, when),
+                        RevisitOf(record_id, url, date, digest, profile),
+                    )
+                    written += 1
+                    continue
+                if u not in last or roll < 0.9:
+                    sentences = last[u][3] if u in last else _sentences(rng)
+                else:
+                    sentences = list(last[u][3])
+                    sentences[rng.randrange(len(sentences))] = _sentences(rng)[0]
+                article = Article(url=url, headline=f"Headline {u}", byline="By A. Writer",
+                                  paragraphs=tuple(sentences))  # fmt: skip
+                refetch_of = None
+                for _ in range(2 if u in last and roll >= 0.9 else 1):
+                    html = _page(u, sentences, counter=written)
+                    loc = writer.write_exchange(_exchange(url, 200, html, when))
+                    data = {"article": article.to_dict(), "extractor": "redline-extract/3"}
+                    if refetch_of:
+                        data["refetch_of"] = refetch_of
+                    writer.write_metadata(
+                        refers_to=loc.record_id,
+                        target_uri="urn:redline:article:" + url,
+                        date=loc.date,
+                        payload=json.dumps(data, sort_keys=True).encode(),
+                    )
+                    refetch_of = loc.record_id
+                    last[u] = (loc.record_id, loc.date, loc.payload_digest, sentences, html)
+                    written += 1
+
+
+def _sentences(rng: random.Random) -> list[str]:
+    return [" ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(40)]
+
+
+def _page(u: int, sentences: list[str], counter: int) -> bytes:
+    paragraphs = "".join(f"<p>{s}</p>" for s in sentences)
+    return (
+        f"<html><head><title>Headline {u}</title></head><body><nav><ul>{CHROME}</ul></nav>"
+        f"<article><h1>Headline {u}</h1>{paragraphs}</article>"
+        f"<footer>{counter} readers</footer></body></html>"
+    ).encode()
+
+
+def _exchange(url: str, status: int, body: bytes, when: datetime) -> HttpExchange:
+    return HttpExchange(
+        url=url,
+        method="GET",
+        request_headers=[("User-Agent", "bench")],
+        status=status,
+        reason=None,
+        response_headers=[("Content-Type", "text/html"), ("ETag", f'"{len(body)}"')],
+        body=body,
+        date=when,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--revisions", type=int, default=1_000_000)
     parser.add_argument("--captures", type=int, default=3000)
+    parser.add_argument("--reindex-only", action="store_true", help="skip the query timings")
     args = parser.parse_args()
+    if not args.reindex_only:
+        time_queries(args.revisions)
+    print("reindex (start-up included)")
+    for label, write in [("crawl mix", write_crawl), ("every capture an edit", write_captures)]:
+        seconds = reindex_seconds(write, args.captures)
+        print(
+            f"  {label}: {args.captures} captures in {seconds:.1f}s ="
+            f" {args.captures / seconds:.0f} captures/s"
+        )
+
+
+def time_queries(revisions: int) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
-    db_path = CACHE / f"index-{args.revisions}.db"
+    db_path = CACHE / f"index-{revisions}.db"
     if not db_path.exists():
         started = time.perf_counter()
-        build_index(db_path.with_suffix(".tmp"), args.revisions)
+        build_index(db_path.with_suffix(".tmp"), revisions)
         db_path.with_suffix(".tmp").rename(db_path)
         print(f"built {db_path.name} in {time.perf_counter() - started:.0f}s")
     config = CACHE / "redline.toml"
@@ -175,8 +279,8 @@ def main() -> None:
     )
     redline = [sys.executable, "-m", "redline", "-c", str(config)]
     base = timed([sys.executable, "-c", "pass"])
-    url = f"https://news.example/2026/{args.revisions // 10}"
-    print(f"index of {args.revisions:,} revisions; medians of 5 runs, start-up included")
+    url = f"https://news.example/2026/{revisions // 10}"
+    print(f"index of {revisions:,} revisions; medians of 5 runs, start-up included")
     print(f"  python -c pass (baseline)       {base * 1000:7.0f} ms")
     for label, cmd in [
         ("redline --help", ["--help"]),
@@ -185,9 +289,12 @@ def main() -> None:
     ]:
         t = timed(redline + cmd)
         print(f"  {label:<32}{t * 1000:7.0f} ms  ({t / base:.1f}x baseline)")
+
+
+def reindex_seconds(write, captures: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        write_captures(tmp / "archive", args.captures)
+        write(tmp / "archive", captures)
         (tmp / "redline.toml").write_text(
             '[[sites]]\nname = "bench"\nfeeds = ["https://news.example/rss.xml"]\n'
             'article_pattern = "^https://news\\\\.example/2026/"\n'
@@ -198,11 +305,7 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        seconds = time.perf_counter() - started
-    print(
-        f"  redline reindex: {args.captures} captures in {seconds:.1f}s = "
-        f"{args.captures / seconds:.0f} captures/s"
-    )
+        return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -140,16 +140,32 @@ def reindex_archive(config: Config) -> dict:
 
 def _rebuild(config: Config) -> dict:
     """The index from scratch, from every WARC file in archive_dir; the caller holds the lock.
-    What no WARC holds (each pass's site health) is carried over from the old index."""
+    What no WARC holds (each pass's site health) is carried over from the old index.
+
+    Built beside the index and renamed over it when complete: readers see the old index
+    until then, and a rebuild killed half-way leaves only its side file, which the next
+    rebuild starts over. So nothing need survive a crash: one transaction, no fsync."""
     kept = index_sites.kept_rows(config.database)
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(config.database) + suffix).unlink(missing_ok=True)
-    db = index.open_index(config.database)
+    building = Path(f"{config.database}.rebuild")
+    _remove_index(building)
+    db = index.open_index(building)
     try:
-        index_sites.restore_rows(db, kept)
-        return index_files(db, config, warc_files(config.archive_dir))
+        db.execute("PRAGMA journal_mode=MEMORY")
+        db.execute("PRAGMA synchronous=OFF")
+        with db.atomic():
+            index_sites.restore_rows(db, kept)
+            report = index_files(db, config, warc_files(config.archive_dir))
+        db.execute("PRAGMA journal_mode=WAL")  # as open_index leaves it: kept in the file
     finally:
         db.conn.close()
+    _remove_index(config.database, main=False)  # the old index's WAL must not outlive it
+    building.replace(config.database)
+    return report
+
+
+def _remove_index(path: Path, *, main: bool = True) -> None:
+    for suffix in ("-wal", "-shm", "-journal", *([""] if main else [])):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _index_imports(config: Config, kept: list[Path]) -> dict:
