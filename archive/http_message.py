@@ -190,6 +190,20 @@ def request_block(exchange: HttpExchange, target_uri: str) -> bytes:
     return http_head(first, [("Host", host)] + given) + exchange.request_body
 
 
+# What a 304 says about the page it stands for: the fields RFC 9110 15.4.5 has it repeat
+# from the 200, and Last-Modified. The rest (Server, cookies, CDN trace headers) is
+# noise repeated on every recheck, which is what archive size grows with.
+NOT_MODIFIED_FIELDS = frozenset(
+    ["date", "etag", "last-modified", "cache-control", "expires", "vary", "content-location"]
+)
+
+
+def not_modified_head(exchange: HttpExchange) -> bytes:
+    """A 304's status line and the headers that describe the unchanged page, as received."""
+    kept = [(n, v) for n, v in exchange.response_headers if n.lower() in NOT_MODIFIED_FIELDS]
+    return http_head(status_line(exchange), kept)
+
+
 def response_block(exchange: HttpExchange, *, with_body: bool = True) -> bytes:
     """Status line and consistent headers, then the body (a revisit stores no body)."""
     head = http_head(status_line(exchange), response_headers_for(exchange))

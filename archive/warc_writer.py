@@ -242,7 +242,9 @@ def default_warcinfo(host: str) -> dict[str, str]:
         "hostname": host,
         "description": "News pages captured by redline. Records are self-consistent, not "
         "byte-exact wire copies: header case, order and reason phrases may differ from the "
-        "wire, bodies are stored de-chunked with their content-coding kept.",
+        "wire, bodies are stored de-chunked with their content-coding kept. A 304 is a "
+        "server-not-modified revisit without block; its status line, Date, validators and "
+        "caching headers follow its request in a metadata record.",
     }
 
 

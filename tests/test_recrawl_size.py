@@ -1,0 +1,135 @@
+"""What an unchanged recheck costs in archive: a 304 is three records (blockless revisit,
+request, metadata with the 304's head), each its own gzip member, so the bytes per article
+are set by what each record repeats and by how well its ids compress.
+
+Sizes, not timings: the records are built from fixed exchanges, only the ids' random
+prefix varies between runs (a few bytes).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import uuid
+import zlib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from archive.warc_build import HttpExchange, RevisitOf, new_record_id
+from archive.warc_lint import lint_warc
+from archive.warc_reader import iter_raw_records
+from archive.warc_writer import WarcWriter
+
+# Issue 14 asks for at most 1,024 bytes per unchanged article. Three records in their own
+# gzip members, with every field the checklist requires, come to about 1,450 here (1,690
+# before the ids shared a prefix and the 304's head was trimmed); 1,024 takes one record
+# fewer per 304. This bound keeps what was reached from growing back.
+MAX_BYTES_PER_UNCHANGED_ARTICLE = 1_500
+BASE = "https://www.riverton-courier.example"
+# What redline's crawler sends on a recheck (Scrapy's defaults, the configured agent, and
+# the validators of the last capture).
+REQUEST_HEADERS = [
+    ("If-None-Match", '"e3d2711d3d61c04afb36-gzip"'),
+    ("If-Modified-Since", "Tue, 03 Nov 2026 11:15:00 GMT"),
+    ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    ("Accept-Language", "en"),
+    ("User-Agent", "redline (+https://github.com/redline-news/redline)"),
+    ("Accept-Encoding", "gzip, deflate, br, zstd"),
+]
+NOT_MODIFIED_HEADERS = [
+    ("Server", "nginx/1.25.3"),
+    ("Date", "Wed, 02 Dec 2026 10:53:58 GMT"),
+    ("Etag", '"e3d2711d3d61c04afb36"'),
+    ("Last-Modified", "Tue, 03 Nov 2026 11:15:00 GMT"),
+    ("Cache-Control", "max-age=60"),
+    ("Set-Cookie", "session=8f14e45fceea167a5a36dedd4bea2543; Path=/; HttpOnly"),
+    ("X-Cache", "HIT from edge-fra-3"),
+    ("Connection", "keep-alive"),
+]
+FIRST = datetime(2026, 12, 2, 10, 0, 0, tzinfo=timezone.utc)
+
+
+def article(i: int) -> str:
+    return f"{BASE}/2026/11/a-group-of-small-retailers-defended-quarterly-results-{i}"
+
+
+def recheck(i: int) -> HttpExchange:
+    return HttpExchange(
+        url=article(i),
+        method="GET",
+        request_headers=REQUEST_HEADERS,
+        status=304,
+        reason="Not Modified",
+        response_headers=NOT_MODIFIED_HEADERS,
+        body=b"",
+        date=FIRST + timedelta(minutes=15, seconds=i),
+        ip_address="203.0.113.80",
+    )
+
+
+def original(i: int) -> RevisitOf:
+    """The article's 200, written by an earlier crawl (another process, other ids)."""
+    record_id = f"<urn:uuid:{uuid.uuid4()}>"
+    date = (FIRST + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    digest = "sha1:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[i % 32] * 32
+    return RevisitOf(record_id, article(i), date, digest, "server-not-modified")
+
+
+def test_an_unchanged_recheck_stays_under_the_size_bound(tmp_path: Path):
+    n = 50
+    with WarcWriter(tmp_path) as writer:
+        for i in range(n):
+            writer.write_exchange(recheck(i), original(i))
+    (name,) = writer.closed_files
+    path = tmp_path / name
+    raws = list(iter_raw_records(path, []))
+    assert [r.field("WARC-Type") for r in raws[1:4]] == ["revisit", "request", "metadata"]
+    per_article = sum(r.length for r in raws[1:]) / n
+    assert per_article <= MAX_BYTES_PER_UNCHANGED_ARTICLE, per_article
+    assert lint_warc(path) == []
+
+
+def test_the_304_head_keeps_what_describes_the_page_and_drops_the_noise(tmp_path: Path):
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(recheck(1), original(1))
+    (name,) = writer.closed_files
+    head = list(iter_raw_records(tmp_path / name, []))[3]
+    assert head.block.split(b"\r\n") == [
+        b"HTTP/1.1 304 Not Modified",
+        b"Date: Wed, 02 Dec 2026 10:53:58 GMT",
+        b'Etag: "e3d2711d3d61c04afb36"',
+        b"Last-Modified: Tue, 03 Nov 2026 11:15:00 GMT",
+        b"Cache-Control: max-age=60",
+        b"",
+        b"",
+    ]
+
+
+def member_size(data: bytes) -> int:
+    deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return len(deflate.compress(data) + deflate.flush())
+
+
+def test_ids_of_one_process_share_a_prefix_that_compresses():
+    ids = [new_record_id() for _ in range(1000)]
+    assert len(set(ids)) == len(ids)
+    parsed = [uuid.UUID(i.removeprefix("<urn:uuid:").removesuffix(">")) for i in ids]
+    assert {(u.version, u.variant) for u in parsed} == {(8, uuid.RFC_4122)}
+    assert len({i[:-13] for i in ids}) == 1
+    # two ids in one member cost little more than one: the second is a back-reference
+    one, two = member_size(ids[0].encode()), member_size(f"{ids[0]}\r\n{ids[1]}".encode())
+    assert two - one < 12
+
+
+def _ids_in_child(queue) -> None:
+    queue.put([new_record_id() for _ in range(3)])
+
+
+def test_another_process_draws_its_own_prefix_even_when_forked():
+    before = new_record_id()
+    queue = multiprocessing.get_context("fork").SimpleQueue()
+    child = multiprocessing.get_context("fork").Process(target=_ids_in_child, args=(queue,))
+    child.start()
+    theirs = queue.get()
+    child.join()
+    assert {i[:-13] for i in theirs} != {before[:-13]}
+    assert len({i[:-13] for i in theirs}) == 1
