@@ -48,8 +48,9 @@ _CHROME = re.compile(
 # Bump whenever extraction gives a different Article for the same HTML, so an index built
 # by an earlier version is compared by re-extracting its previous revision, never by
 # reading the old extraction's output as an edit. 1: before headline forms (issue 12);
-# 2: before editors and affiliations were told apart from authors.
-EXTRACTOR_VERSION = 3
+# 2: before editors and affiliations were told apart from authors; 3: before links
+# labelled "By"/"Von:" were a byline source.
+EXTRACTOR_VERSION = 4
 
 
 class ExtractionError(Exception):

@@ -230,7 +230,9 @@ def find_byline(tree: HtmlElement, ld: dict, meta: dict[str, str], url: str = ""
     """JSON-LD authors, else author meta tags, else visible byline markup; cleaned. A
     claim naming only someone the page labels as editor ("Editor: Ann Lee"; some sites
     give the editor as the JSON-LD author) counts only when no claim names anyone else."""
-    claims = itertools.chain([jsonld_authors(ld)], meta_authors(meta), visible_bylines(tree, url))
+    claims = itertools.chain(
+        [jsonld_authors(ld)], meta_authors(meta), visible_bylines(tree, url), labelled_bylines(tree)
+    )
     editors: set[str] | None = None
     fallback = ""
     for byline in map(clean_byline, claims):
@@ -339,6 +341,40 @@ def visible_bylines(tree: HtmlElement, url: str = "") -> Iterator[str]:
             text = ", ".join(texts)
             if len(text) <= 120:
                 yield text
+
+
+# "By", "Von:" standing alone before the links to the authors' pages.
+_BY_LABEL = re.compile(
+    r"(?:by|written by|words by|von|par|por|door|di|av|af|text|texto|autor|autorin)\s*:?",
+    re.IGNORECASE,
+)
+
+
+def labelled_bylines(tree: HtmlElement) -> Iterator[str]:
+    """Links labelled as the authors by the text just before them, when no byline markup
+    says so: '<span>By </span><a href="/profile/ann">Ann Lee</a>', 'Von: <span><a>Ann
+    Lee</a></span>, <span><a>Bo Chen</a></span>'. The names are the links in the label's
+    element (at most four: more is a list of stories, not a byline)."""
+    for link in tree.xpath("//body//a[normalize-space()]"):
+        node, before = link, ""
+        for _ in range(2):  # the link, or the one wrapper it sits alone in
+            previous, parent = node.getprevious(), node.getparent()
+            if previous is not None:
+                before = previous.tail if collapse(previous.tail) else previous.text_content()
+            elif parent is not None:
+                before = parent.text or ""
+            if collapse(before) or parent is None or len(parent) != 1:
+                break
+            node = parent
+        if not _BY_LABEL.fullmatch(collapse(before)):
+            continue
+        container = node.getparent()
+        if container is None:
+            continue
+        names = _unique(collapse(a.text_content()) for a in container.iter("a"))
+        if 0 < len(names) <= 4:
+            yield ", ".join(names)
+        return
 
 
 def _grandparent(node: HtmlElement) -> HtmlElement | None:

@@ -309,6 +309,24 @@ def test_byline_in_an_authorname_element_after_von() -> None:
     assert extract_article(page(body_top=top), URL).byline == "Eva Kirchner"
 
 
+def test_links_labelled_by_or_von_are_the_authors_when_no_markup_says_so() -> None:
+    """'By <a>', 'Von: <span><a>', co-authors in the same element; a 'By' before a list
+    of many links is a list of stories, not a byline."""
+    bustle = '<h1>Storm</h1><div><span>By </span><a href="/profile/tn">Teresa Newsome</a></div>'
+    assert extract_article(page(body_top=bustle), URL).byline == "Teresa Newsome"
+    afp = (
+        '<h1>Storm</h1><ul><li>Von:\n<span class="person-link"><a href="/bm">Bill McCarthy</a>,'
+        '</span> <span class="person-link"><a href="/mg">Marisha Goldhamer</a></span></li>'
+        '<li>Übersetzung: <span><a href="/afp">AFP Deutschland</a></span></li></ul>'
+    )
+    assert extract_article(page(body_top=afp), URL).byline == "Bill McCarthy, Marisha Goldhamer"
+    stories = "".join(f'<a href="/s/{n}">Story {n}</a> ' for n in range(6))
+    teasers = f"<h1>Storm</h1><div><span>By </span>{stories}</div>"
+    assert extract_article(page(body_top=teasers), URL).byline == ""
+    prose = '<h1>Storm</h1><p>Reported by <a href="/x">our partners</a> in the area.</p>'
+    assert extract_article(page(body_top=prose), URL).byline == ""
+
+
 def test_byline_parts_in_separate_elements_stay_apart() -> None:
     """A date glued to the name would hide from the date filter and change every update."""
     markup = (
