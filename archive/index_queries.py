@@ -82,15 +82,23 @@ def untracked_responses(db) -> list[tuple[int, str, str, str]]:
     ).fetchall()
 
 
-_CHANGE = (
-    f"select {', '.join('c.' + n for n in columns(ChangeRow).split(', ')[:-2])}, a.url, a.site"
-)
+CHANGE_FIELDS = tuple(ChangeRow.__dataclass_fields__)
+_CHANGE = f"select {', '.join('c.' + n for n in CHANGE_FIELDS[:-2])}, a.url, a.site"
 
 
-def changes(
-    db, *, since=None, site=None, article_id=None, kind=None, silent=None, limit=None
-) -> list[ChangeRow]:
-    """Detected edits, newest first, with their article's URL and site; `silent` 1 or 0."""
+def changes(db, **filters) -> list[ChangeRow]:
+    """Detected edits, newest first, with their article's URL and site (filters as for
+    change_records)."""
+    return [ChangeRow(*found) for found in change_records(db, **filters)]
+
+
+def change_records(
+    db, *, since=None, site=None, article_id=None, kind=None, silent=None, limit=None,
+    with_diff=True,
+) -> list[tuple]:  # fmt: skip
+    """`changes` as plain tuples in ChangeRow's field order (CHANGE_FIELDS): a listing of
+    thousands skips building a frozen row for each. `silent` 1 or 0; `with_diff` False:
+    `diff` is None, not read (a listing needs no stored diff, by far the largest column)."""
     where, params = ["1 = 1"], []
     for clause, value in (
         ("c.to_captured_at >= ?", since),
@@ -102,13 +110,14 @@ def changes(
         if value is not None:
             where.append(clause)
             params.append(value)
+    select = _CHANGE if with_diff else _CHANGE.replace("c.diff,", "null,", 1)
     sql = (
-        f"{_CHANGE} from changes c join articles a on a.id = c.article_id"
+        f"{select} from changes c join articles a on a.id = c.article_id"
         f" where {' and '.join(where)} order by c.to_captured_at desc, c.id desc"
     )
     if limit:
         sql += f" limit {int(limit)}"
-    return fetch_all(db, ChangeRow, sql, params)
+    return db.execute(sql, params).fetchall()
 
 
 def change_between(db, article_id: int, from_n: int, to_n: int) -> ChangeRow | None:

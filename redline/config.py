@@ -7,7 +7,6 @@ that quietly does nothing or a traceback halfway through.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -33,14 +32,16 @@ MAX_WARC_BYTES = 1_000_000_000_000
 CHANGE_KINDS = tuple(ChangeKind)  # defined once, with the index's rows
 SIGNIFICANCES = ("substantive", "minor")
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
-_HOST = re.compile(rf"^(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::(\d{{1,5}}))?$", re.I)
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Patterns used by some configs or commands only are left as text: re compiles (and caches)
+# each the first time it is used, and a reading command's start-up never pays for them.
+_HOST = rf"(?i)^(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::(\d{{1,5}}))?$"
+_ENV = r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}"
 # Never articles of a site without article_pattern: its front page, and the files
 # discovery reads (robots.txt, feeds and sitemaps, plain-text sitemaps included, and
 # those under a /sitemap.../, /feed/ or /rss/ folder, as sitemap indexes list them).
-_FRONT_PAGE = re.compile(r"/?(?:index\.[a-z]+)?", re.I)
-_DISCOVERY_FILE = re.compile(
-    r"/robots\.txt$|\.(?:xml|xml\.gz|rss|atom|rdf|txt)$|/(?:sitemap[^/]*|feeds?|rss)(?:/|$)", re.I
+_FRONT_PAGE = r"(?i)/?(?:index\.[a-z]+)?"
+_DISCOVERY_FILE = (
+    r"(?i)/robots\.txt$|\.(?:xml|xml\.gz|rss|atom|rdf|txt)$|/(?:sitemap[^/]*|feeds?|rss)(?:/|$)"
 )
 _TOP_KEYS = {"archive_dir", "database", "user_agent", "max_page_bytes", "warc_max_bytes",
              "log_file", "publish", "schedule", "sites", "notify", "cluster"}  # fmt: skip
@@ -86,8 +87,8 @@ class Site:
         if not self.owns(url):
             return False
         parts = urlsplit(url)
-        front = _FRONT_PAGE.fullmatch(parts.path) and not parts.query  # `/?p=12`: WordPress's
-        if front or _DISCOVERY_FILE.search(parts.path):
+        front = re.fullmatch(_FRONT_PAGE, parts.path) and not parts.query  # `/?p=12`: WordPress's
+        if front or re.search(_DISCOVERY_FILE, parts.path):
             return False
         return _source_key(url) not in {
             _source_key(u) for u in (*self.feeds, *self.sitemaps, *self.start_urls)
@@ -330,12 +331,12 @@ def _notify_url(reader: _Reader) -> str:
     raw = reader.line("url", "")
     if not raw:
         raise reader.fail("url", "required: an Apprise URL such as mailto://... or ntfy://...")
-    if "${" in _ENV.sub("", raw):
+    if "${" in re.sub(_ENV, "", raw):
         raise reader.fail("url", "write an environment variable as ${NAME}")
-    missing = [n for n in _ENV.findall(raw) if n not in os.environ]
+    missing = [n for n in re.findall(_ENV, raw) if n not in os.environ]
     if missing:
         raise reader.fail("url", f"the environment variable {missing[0]} is not set")
-    url = _ENV.sub(lambda m: os.environ[m.group(1)], raw)
+    url = re.sub(_ENV, lambda m: os.environ[m.group(1)], raw)
     if not re.fullmatch(r"[a-z][a-z0-9+.-]*://\S+", url, re.I):
         # The raw value only: what came from the environment may be a secret.
         raise reader.fail("url", f"{_show(raw)} is not an Apprise URL (scheme://...)")
@@ -506,7 +507,7 @@ class _Reader:
     def hosts(self, key: str) -> tuple[str, ...]:
         values = self.texts(key)
         for value in values:
-            match = _HOST.match(value)
+            match = re.match(_HOST, value)
             if not match or int(match.group(1) or 1) not in range(1, 65536):
                 raise self.fail(key, f"{_show(value)} is not a host name, like news.example or"
                                 " news.example:8080 (no scheme, no path)")  # fmt: skip
@@ -515,6 +516,8 @@ class _Reader:
     def reject_unknown(self, known: set[str]) -> None:
         unknown = sorted(set(self.data) - known)
         if unknown:
+            import difflib  # only to suggest a fix: a correct file never needs it
+
             close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
             hint = f"did you mean {close[0]}?" if close else "known: " + ", ".join(sorted(known))
             raise self.fail(unknown[0], f"unknown key ({hint})")

@@ -6,17 +6,21 @@ import json
 import re
 from dataclasses import asdict
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from archive import index_queries
-from archive.index_rows import RevisionRow
 from archive.urls import canonical_article_url
-from diffing.article import Article
 
 from .config import parse_duration
 from .errors import RedlineError
 from .schedule import iso, utc_now
 
+if TYPE_CHECKING:  # imported where used: `history` and `changes` need neither
+    from archive.index_rows import RevisionRow
+    from diffing.article import Article
+
 HEADLINE_FORMS = ("visible", "title", "social", "structured")
+_PARSED: dict[str, list | dict] = {}  # short JSON column texts, parsed once (see _json)
 
 
 class QueryError(RedlineError, ValueError):
@@ -54,41 +58,44 @@ def find_article(db, url: str) -> dict:
 
 def change_json(row) -> dict:
     """The ``changes --json`` shape of a ChangeRow (or a dict with the same keys)."""
-    get = row.__getitem__ if isinstance(row, dict) else row.__getattribute__
+    r = row if isinstance(row, dict) else vars(row)  # plain lookups: a change log is long
+    silent = r["silent"]
     return {
-        "url": get("url"),
-        "site": get("site"),
-        "article_id": get("article_id"),
-        "from_revision": get("from_revision"),
-        "to_revision": get("to_revision"),
-        "from_captured_at": get("from_captured_at"),
-        "to_captured_at": get("to_captured_at"),
-        "kinds": json.loads(get("kinds")),
-        "significance": get("significance"),
-        "headline_before": get("headline_before"),
-        "headline_after": get("headline_after"),
-        "headline_forms": _json(get("headline_forms"), []),
-        "headlines_before": _json(get("headlines_before"), {}),
-        "headlines_after": _json(get("headlines_after"), {}),
-        "silent": None if get("silent") is None else bool(get("silent")),
-        "disclosure": _json(get("disclosure"), []),
-        "notes": _json(get("notes"), []),
-        "added_words": get("added_words"),
-        "removed_words": get("removed_words"),
+        "url": r["url"],
+        "site": r["site"],
+        "article_id": r["article_id"],
+        "from_revision": r["from_revision"],
+        "to_revision": r["to_revision"],
+        "from_captured_at": r["from_captured_at"],
+        "to_captured_at": r["to_captured_at"],
+        "kinds": _json(r["kinds"], []),
+        "significance": r["significance"],
+        "headline_before": r["headline_before"],
+        "headline_after": r["headline_after"],
+        "headline_forms": _json(r["headline_forms"], []),
+        "headlines_before": _json(r["headlines_before"], {}),
+        "headlines_after": _json(r["headlines_after"], {}),
+        "silent": None if silent is None else bool(silent),
+        "disclosure": _json(r["disclosure"], []),
+        "notes": _json(r["notes"], []),
+        "added_words": r["added_words"],
+        "removed_words": r["removed_words"],
     }
 
 
 def list_changes(
     db, *, since=None, site=None, url=None, kind=None, silent=None, limit=None
 ) -> list[dict]:
-    """Detected edits, newest first; `silent` True: only those nothing acknowledged, False:
-    only acknowledged ones (changes whose `silent` is null are in neither)."""
-    found = index_queries.changes(
+    """Detected edits in the ``changes --json`` shape, newest first; `silent` True: only
+    those nothing acknowledged, False: only acknowledged ones (changes whose `silent` is
+    null are in neither)."""
+    found = index_queries.change_records(
         db, since=parse_since(since) if since else None, site=site or None,
         article_id=find_article(db, url)["id"] if url else None, kind=kind or None,
-        silent=None if silent is None else int(silent), limit=limit,
+        silent=None if silent is None else int(silent), limit=limit, with_diff=False,
     )  # fmt: skip
-    return [change_json(r) | {"id": r.id} for r in found]
+    fields = index_queries.CHANGE_FIELDS
+    return [change_json(dict(zip(fields, r))) for r in found]
 
 
 def history(db, url: str) -> list[dict]:
@@ -159,6 +166,9 @@ def stored_change(db, article_id: int, from_n: int, to_n: int) -> dict | None:
 def article_of_revision(revision: RevisionRow | dict) -> Article:
     """A revision (a RevisionRow, or revision_pair's dict) as the Article it recorded (what
     diffs are computed between)."""
+    from archive.index_rows import RevisionRow
+    from diffing.article import Article
+
     if isinstance(revision, dict):
         revision = RevisionRow(**revision)
     return Article(
@@ -180,5 +190,16 @@ def _all_forms(forms: dict) -> dict:
 
 
 def _json(text: str | None, empty):
-    """A JSON column; `empty` for a row from before the column existed."""
-    return json.loads(text) if text else empty
+    """A JSON column (a flat list or object of strings); `empty` for a row from before the
+    column existed. Short texts ('[]', '["body"]') repeat down a change log: each is parsed
+    once and copied (a copy is all a flat value needs, and costs a tenth of a parse)."""
+    if not text:
+        return empty
+    if len(text) > 64:
+        return json.loads(text)
+    parsed = _PARSED.get(text)
+    if parsed is None:
+        parsed = json.loads(text)
+        if len(_PARSED) < 4096:
+            _PARSED[text] = parsed
+    return parsed.copy()

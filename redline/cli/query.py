@@ -37,7 +37,7 @@ def changes(ctx, since, site, url, kind, silent, as_json) -> None:
         query_db(ctx), since=since, site=site, url=url, kind=kind, silent=silent or None
     )
     if as_json:
-        echo_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
+        echo_json(rows)
         return
     for r in rows:
         click.echo(describe_change(r))
