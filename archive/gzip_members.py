@@ -45,7 +45,7 @@ class ByteSource:
         return bool(data)
 
     def peek(self, size: int) -> bytes:
-        while self.available < size and self._more():
+        while len(self.buf) - self.start < size and self._more():
             pass
         return bytes(self.buf[self.start : self.start + size])
 
@@ -74,7 +74,10 @@ class ByteSource:
         end = self.buf.find(b"\n", self.start, self.start + _MAX_LINE)
         while end < 0 and self.available < _MAX_LINE and self._more():
             end = self.buf.find(b"\n", self.start, self.start + _MAX_LINE)
-        return self.read(end + 1 - self.start if end >= 0 else min(self.available, _MAX_LINE))
+        size = end + 1 - self.start if end >= 0 else min(self.available, _MAX_LINE)
+        line = bytes(self.buf[self.start : self.start + size])  # all in buf: no peek needed
+        self._consume(size)
+        return line
 
     def at_boundary(self) -> bool:
         """Whether the stream ends here (gzip: a member ends here), so a separator is moot."""

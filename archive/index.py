@@ -12,8 +12,6 @@ the reading commands' questions in index_queries; all are importable from here.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
-
 from .index_queries import fetch_one
 from .index_rows import (  # noqa: F401 (re-exported)
     ArticleRow,
@@ -38,6 +36,18 @@ _ARTICLE = f"select {columns(ArticleRow)} from articles"
 _REVISION = f"select {columns(RevisionRow)} from revisions"
 
 
+def start_bulk_build(db) -> None:
+    """For an index built from scratch in a side file that is renamed into place when
+    complete (reindex): a crash loses only the side file, so no journal sync is needed."""
+    db.execute("PRAGMA journal_mode=MEMORY")
+    db.execute("PRAGMA synchronous=OFF")
+
+
+def end_bulk_build(db) -> None:
+    """WAL again, as open_index leaves an index (the mode is kept in the file)."""
+    db.execute("PRAGMA journal_mode=WAL")
+
+
 def _insert(db, table: str, values: dict) -> int:
     names = ", ".join(values)
     marks = ", ".join("?" for _ in values)
@@ -50,11 +60,19 @@ def update_row(db, table: str, row_id: int, values: dict) -> None:
     db.execute(f"update {table} set {assignments} where id = ?", [*values.values(), row_id])
 
 
+_INSERT_CAPTURE = (
+    f"insert into captures ({columns(CaptureRow)}) values"
+    f" ({', '.join('?' for _ in CaptureRow.__dataclass_fields__)})"
+    " on conflict (record_id) do nothing"
+)
+
+
 def insert_capture(db, row: CaptureRow) -> int | None:
-    """Insert one capture; None when its record was indexed before."""
-    if db.execute("select 1 from captures where record_id = ?", [row.record_id]).fetchone():
-        return None
-    return _insert(db, "captures", asdict(row))
+    """Insert one capture; None when its record was indexed before (one statement: the
+    unique index on record_id decides)."""
+    values = [getattr(row, name) for name in CaptureRow.__dataclass_fields__]
+    cursor = db.execute(_INSERT_CAPTURE, values)
+    return cursor.lastrowid if cursor.rowcount else None
 
 
 def last_full_capture(db, url: str) -> PriorCapture | None:

@@ -106,8 +106,9 @@ def _parse_warc(source: ByteSource, state: _ScanState, start: int, line: bytes) 
 
 def _read_fields(source: ByteSource) -> list[tuple[str, str]] | None:
     fields: list[tuple[str, str]] = []
+    readline, canonical = source.readline, CANONICAL  # a dozen lines per record: kept local
     while True:
-        line = source.readline()
+        line = readline()
         if not line:
             return None
         text = line.decode("utf-8", "replace").rstrip("\r\n")
@@ -117,7 +118,8 @@ def _read_fields(source: ByteSource) -> list[tuple[str, str]] | None:
             fields[-1] = (fields[-1][0], fields[-1][1] + " " + text.strip())
         elif ":" in text:
             name, _, value = text.partition(":")
-            fields.append((CANONICAL.get(name.strip().lower(), name.strip()), value.strip()))
+            name = name.strip()
+            fields.append((canonical.get(name.lower(), name), value.strip()))
 
 
 def _finish_record(
@@ -159,10 +161,15 @@ def _finish_record(
 
 
 def _read_newlines(source: ByteSource) -> bytes:
-    """Consume the separator after a block; other tools write 1 to 4+ CR/LF bytes."""
+    """Consume the separator after a block; other tools write 1 to 4+ CR/LF bytes (at
+    most 16 taken). Reads no further than byte by byte would (a gzip member's end)."""
     ending = b""
-    while len(ending) < 16 and source.peek(1) in (b"\r", b"\n"):
-        ending += source.read(1)
+    while len(ending) < 16:
+        ahead = source.peek(min(16 - len(ending), source.available) or 1)
+        run = len(ahead) - len(ahead.lstrip(b"\r\n"))
+        ending += source.read(run)
+        if run < len(ahead) or not ahead:
+            break
     return ending
 
 

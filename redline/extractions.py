@@ -14,13 +14,32 @@ from __future__ import annotations
 
 import json
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from archive.capture_rules import from_refers_id, refers_id
 from diffing.article import Article
-from diffing.extract import EXTRACTOR_VERSION, ExtractionError, Selectors, extract_article
 
+if TYPE_CHECKING:
+    from diffing.extract import Selectors
+
+# The extractor (diffing.extract: trafilatura, lxml) is imported only when a page is to be
+# extracted: a reindex reads stored extractions and never pays for importing it.
 INGEST_URN = "urn:redline:ingest:article:"
-EXTRACTOR = f"redline-extract/{EXTRACTOR_VERSION}"  # as crawler.pipeline.EXTRACTOR (tested)
+
+
+def __getattr__(name: str) -> str:
+    if name == "EXTRACTOR":  # as crawler.pipeline.EXTRACTOR (tested)
+        from diffing.extract import EXTRACTOR_VERSION
+
+        return f"redline-extract/{EXTRACTOR_VERSION}"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def selectors_for(site) -> Selectors | None:
+    """The site's configured selectors (None without a site)."""
+    from diffing.extract import Selectors
+
+    return Selectors(site.headline, site.byline, site.body) if site else None
 
 
 class Extractions:
@@ -42,6 +61,8 @@ class Extractions:
         return True
 
     def extract(self, row, record, selectors: Selectors | None) -> Article:
+        from diffing.extract import ExtractionError
+
         data = self.known.get(row.record_id)
         if data is None:
             data = self._run(row, record, selectors)
@@ -50,12 +71,15 @@ class Extractions:
         raise ExtractionError(data.get("error") or "extraction failed")
 
     def _run(self, row, record, selectors) -> dict:
+        from diffing.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
+
         self.extracted += 1
+        extractor = f"redline-extract/{EXTRACTOR_VERSION}"
         try:
             article = extract_article(record.payload, row.url, selectors)
-            data = {"article": article.to_dict(), "extractor": EXTRACTOR}
+            data = {"article": article.to_dict(), "extractor": extractor}
         except ExtractionError as exc:
-            data = {"error": str(exc), "extractor": EXTRACTOR}
+            data = {"error": str(exc), "extractor": extractor}
         self.known[row.record_id] = data
         if self.config is not None:
             self._write(row, data)
@@ -110,5 +134,7 @@ def extract(row, record, selectors: Selectors | None) -> Article:
     """The capture's article: the stored extraction when there is one, else extracted now."""
     extractions = current()
     if extractions is None:
+        from diffing.extract import extract_article
+
         return extract_article(record.payload, row.url, selectors)
     return extractions.extract(row, record, selectors)

@@ -28,11 +28,10 @@ from archive.index_rows import CaptureRow
 from archive.warc_reader import iter_records
 from archive.warc_records import WarcFault, WarcRecord
 from diffing.article import Article
-from diffing.extract import ExtractionError, Selectors
 
 from .capture_rules import ArticleCaptures
 from .config import Config, Site
-from .extractions import Extractions, activate, deactivate, from_refers_id
+from .extractions import Extractions, activate, deactivate, from_refers_id, selectors_for
 from .extractions import extract as _extract
 from .imports import INFLATE_RATIO, import_inputs
 from .lock import writer_lock
@@ -150,12 +149,11 @@ def _rebuild(config: Config) -> dict:
     _remove_index(building)
     db = index.open_index(building)
     try:
-        db.execute("PRAGMA journal_mode=MEMORY")
-        db.execute("PRAGMA synchronous=OFF")
+        index.start_bulk_build(db)
         with db.atomic():
             index_sites.restore_rows(db, kept)
             report = index_files(db, config, warc_files(config.archive_dir))
-        db.execute("PRAGMA journal_mode=WAL")  # as open_index leaves it: kept in the file
+        index.end_bulk_build(db)
     finally:
         db.conn.close()
     _remove_index(config.database, main=False)  # the old index's WAL must not outlive it
@@ -290,9 +288,10 @@ def _extractor(row, record, data, site: Site | None):
             return None, False  # the payload already seen
         if not _is_html(record):
             return None, True
-        selectors = Selectors(site.headline, site.byline, site.body) if site else None
+        from diffing.extract import ExtractionError  # the extractor, only when one runs
+
         try:
-            return _extract(row, record, selectors), False
+            return _extract(row, record, selectors_for(site)), False
         except ExtractionError:
             return None, True
 

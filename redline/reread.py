@@ -13,9 +13,9 @@ from archive.warc_records import ArchiveError
 from archive.index_rows import RevisionRow
 from archive.warc_reader import read_record
 from diffing.article import Article
-from diffing.extract import ExtractionError, Selectors, extract_article
 
 from .config import Config, Site
+from .extractions import selectors_for
 
 
 class Rereader:
@@ -32,15 +32,13 @@ class Rereader:
             capture = index.capture_by_record(self.db, capture.refers_to)
         if capture is None or capture.record_type != "response":
             return None
+        from diffing.extract import ExtractionError, extract_article  # only after an upgrade
+
         try:
             record = read_record(self.config.archive_dir / capture.warc_file, capture.warc_offset)
-            return extract_article(record.payload, capture.url, _selectors(self._site(site)))
+            return extract_article(record.payload, capture.url, selectors_for(self._site(site)))
         except (ArchiveError, ExtractionError):
             return None
 
     def _site(self, name: str | None) -> Site | None:
         return next((s for s in self.config.sites if s.name == name), None)
-
-
-def _selectors(site: Site | None) -> Selectors | None:
-    return Selectors(site.headline, site.byline, site.body) if site else None

@@ -164,7 +164,7 @@ class Tracker:
             },
         )
         row = index.article_by_id(self.db, article_id)
-        self._revision(row, 1, capture, article, ignore, repeats=None)
+        self._revision(row, 1, capture, article, fingerprint(article, ignore), repeats=None)
         self._checked(row, capture.fetched_at, changed=True)
         return Outcome(V.NEW, article_id, 1)
 
@@ -186,19 +186,20 @@ class Tracker:
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.ERROR, row.id)
         new_print = fingerprint(article, ignore)
-        same = new_print in (latest.fingerprint, fingerprint(previous, ignore))
+        # `previous` is fingerprinted only when the latest revision's print does not match.
+        same = new_print == latest.fingerprint or new_print == fingerprint(previous, ignore)
         if same and not (restored or moved):
             if new_print != latest.fingerprint and article.extractor > (latest.extractor or 1):
                 # The same article read by a newer extractor: kept as the new baseline
                 # (later captures compare with it), never a change.
-                self._revision(row, latest.number + 1, capture, article, ignore, repeats=None)
+                self._revision(row, latest.number + 1, capture, article, new_print, repeats=None)
             if _acknowledged(before, article):  # a new date on the same text: fake freshness
                 index.mark_redated(self.db, capture_id)
             self._checked(row, capture.fetched_at, changed=False)
             return Outcome(V.UNCHANGED, row.id)
         earlier = index.revision_with_fingerprint(self.db, row.id, new_print)
         number = latest.number + 1
-        self._revision(row, number, capture, article, ignore, repeats=earlier and earlier.number)
+        self._revision(row, number, capture, article, new_print, repeats=earlier and earlier.number)
         kinds: list[str] = [Kind.RESTORED] if restored else ([Kind.MOVED] if moved else [])
         # A version seen before is reported once; but a correction note taken down is
         # always reported, even when the text goes back to how it was before the note.
@@ -246,7 +247,7 @@ class Tracker:
     def _first_revision_later(self, row, capture, article, ignore) -> Outcome:
         if not _has_text(article, ignore):
             return Outcome(V.ERROR, row.id)
-        self._revision(row, 1, capture, article, ignore, repeats=None)
+        self._revision(row, 1, capture, article, fingerprint(article, ignore), repeats=None)
         self._checked(row, capture.fetched_at, changed=True)
         return Outcome(V.NEW, row.id, 1)
 
@@ -307,7 +308,8 @@ class Tracker:
         self._absorbed = twin.id
         return True
 
-    def _revision(self, row, number, capture, article, ignore, repeats) -> None:
+    def _revision(self, row, number, capture, article, print_: str, repeats) -> None:
+        """A new revision; `print_` is the article's fingerprint (with the capture's ignore)."""
         index.insert_revision(
             self.db,
             {
@@ -318,7 +320,7 @@ class Tracker:
                 "byline": article.byline,
                 "body": "\n\n".join(article.paragraphs),
                 "body_sha1": body_sha1(article.paragraphs),
-                "fingerprint": fingerprint(article, ignore),
+                "fingerprint": print_,
                 "published": article.published,
                 "updated": article.updated,
                 "language": article.language,
@@ -411,7 +413,7 @@ def _enough_words(article: Article, latest: Article, ignore) -> bool:
 
 def enough_words(article: Article, words_before: int, ignore) -> bool:
     """Not an extraction failure next to a version of `words_before` words (the 40% rule)."""
-    return (
-        _has_text(article, ignore)
-        and _words(article.paragraphs, ignore) >= MIN_WORD_SHARE * words_before
-    )
+    if not article.headline.strip():
+        return False
+    words = _words(article.paragraphs, ignore)  # as _has_text, normalising once
+    return words > 0 and words >= MIN_WORD_SHARE * words_before
