@@ -3,6 +3,8 @@ functions returning frozen rows (archive/index_rows.py). Nothing here writes."""
 
 from __future__ import annotations
 
+from . import index_reading
+from .index_reading import CHANGE_SELECT as _CHANGE
 from .index_rows import (
     ArticleRow,
     ArticleSummary,
@@ -36,10 +38,8 @@ def table_columns(db, name: str) -> list[str]:
 
 def article_where(db, column: str, value: str) -> ArticleRow | None:
     """The first article whose `column` (url, moved_from or canonical_url) is `value`."""
-    if column not in ("url", "moved_from", "canonical_url"):
-        raise ValueError(f"articles are not looked up by {column}")
-    sql = f"select {columns(ArticleRow)} from articles where {column} = ? limit 1"
-    return fetch_one(db, ArticleRow, sql, [value])
+    found = index_reading.article_where(db, column, value)
+    return ArticleRow(**found) if found else None
 
 
 def due_articles_of(db, site: str, due_by: str | None, limit: int) -> list[ArticleRow]:
@@ -82,42 +82,10 @@ def untracked_responses(db) -> list[tuple[int, str, str, str]]:
     ).fetchall()
 
 
-CHANGE_FIELDS = tuple(ChangeRow.__dataclass_fields__)
-_CHANGE = f"select {', '.join('c.' + n for n in CHANGE_FIELDS[:-2])}, a.url, a.site"
-
-
 def changes(db, **filters) -> list[ChangeRow]:
-    """Detected edits, newest first, with their article's URL and site (filters as for
-    change_records)."""
-    return [ChangeRow(*found) for found in change_records(db, **filters)]
-
-
-def change_records(
-    db, *, since=None, site=None, article_id=None, kind=None, silent=None, limit=None,
-    with_diff=True,
-) -> list[tuple]:  # fmt: skip
-    """`changes` as plain tuples in ChangeRow's field order (CHANGE_FIELDS): a listing of
-    thousands skips building a frozen row for each. `silent` 1 or 0; `with_diff` False:
-    `diff` is None, not read (a listing needs no stored diff, by far the largest column)."""
-    where, params = ["1 = 1"], []
-    for clause, value in (
-        ("c.to_captured_at >= ?", since),
-        ("a.site = ?", site),
-        ("c.article_id = ?", article_id),
-        ("exists (select 1 from json_each(c.kinds) where value = ?)", kind),
-        ("c.silent = ?", silent),
-    ):
-        if value is not None:
-            where.append(clause)
-            params.append(value)
-    select = _CHANGE if with_diff else _CHANGE.replace("c.diff,", "null,", 1)
-    sql = (
-        f"{select} from changes c join articles a on a.id = c.article_id"
-        f" where {' and '.join(where)} order by c.to_captured_at desc, c.id desc"
-    )
-    if limit:
-        sql += f" limit {int(limit)}"
-    return db.execute(sql, params).fetchall()
+    """Detected edits, newest first, with their article's URL and site (the filters of
+    index_reading.change_records)."""
+    return [ChangeRow(*found) for found in index_reading.change_records(db, **filters)]
 
 
 def change_between(db, article_id: int, from_n: int, to_n: int) -> ChangeRow | None:
@@ -130,13 +98,7 @@ def change_between(db, article_id: int, from_n: int, to_n: int) -> ChangeRow | N
 
 def timeline(db, article_id: int) -> list[RevisionAt]:
     """Every revision of one article, oldest first, with where its capture is archived."""
-    sql = (
-        "select r.number, r.captured_at, r.headline, r.byline, r.body_sha1, r.repeats,"
-        " c.warc_file, c.warc_offset, c.warc_length, c.record_id, r.headlines, r.modified,"
-        " r.notes from revisions r"
-        " left join captures c on c.id = r.capture_id where r.article_id = ? order by r.number"
-    )
-    return fetch_all(db, RevisionAt, sql, [article_id])
+    return [RevisionAt(*found) for found in index_reading.timeline(db, article_id)]
 
 
 def revisions_of(db, article_id: int) -> list[RevisionRow]:

@@ -1,48 +1,21 @@
-"""What leaves the index: small frozen rows, and the verdicts and change kinds, defined once.
+"""What leaves the index: small frozen rows, and the verdicts and change kinds (defined
+once, in archive/index_kinds.py, and re-exported here).
 
-Verdicts and kinds are StrEnums: stored in the index, in JSON and in Scrapy's stats as
-their plain text ("new", "moved"), and equal to that text, so older rows compare alike.
-diffing/compare.py names the text kinds (headline, byline, body) itself, since diffing
-imports nothing of archive's; tests/test_index_owner.py checks the two agree.
+Reading commands print JSON and need no rows: archive/index_reading.py answers them with
+plain tuples from the same SQL, so `redline history` does not pay for building these
+dataclasses at start-up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from .index_kinds import ChangeKind, Status, Verdict
 
-class Verdict(StrEnum):
-    """What one capture meant for its article (captures.verdict)."""
-
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    ERROR = "error"  # no article in the capture: never an edit, never a removal
-    REMOVED = "removed"
-    RESTORED = "restored"
-    MOVED = "moved"  # a redirect hop to the article's new URL
-    SKIPPED = "skipped"  # no part of any article's history
-    REFETCHED = "refetched"  # differed, so fetched again at once: the refetch is tracked
-
-
-class ChangeKind(StrEnum):
-    """What a change touched (changes.kinds): text kinds first, then lifecycle kinds."""
-
-    HEADLINE = "headline"
-    BYLINE = "byline"
-    BODY = "body"
-    REMOVED = "removed"
-    RESTORED = "restored"
-    MOVED = "moved"
-
-
-class Status(StrEnum):
-    """An article's state (articles.status)."""
-
-    LIVE = "live"
-    REMOVED = "removed"
-    MOVED = "moved"
+__all__ = [
+    "ChangeKind", "Status", "Verdict", "CaptureRow", "PriorCapture", "ArticleRow",
+    "RevisionRow", "RevisionAt", "ChangeRow", "SearchHit", "ArticleSummary", "columns",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import tomllib
 
-from archive.index_rows import ChangeKind
+from archive.index_kinds import ChangeKind
 
 from .errors import ConfigProblem
 

@@ -8,14 +8,15 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from archive import index_queries
+from archive import index_reading
 from archive.urls import canonical_article_url
 
 from .config import parse_duration
 from .errors import RedlineError
 from .schedule import iso, utc_now
 
-if TYPE_CHECKING:  # imported where used: `history` and `changes` need neither
+if TYPE_CHECKING:  # imported where used: `history` and `changes` need none of them (their
+    # dataclasses cost more start-up than the commands' queries)
     from archive.index_rows import RevisionRow
     from diffing.article import Article
 
@@ -50,9 +51,9 @@ def find_article(db, url: str) -> dict:
     clean = canonical_article_url(url)
     for column in ("url", "moved_from", "canonical_url"):
         for candidate in dict.fromkeys((url, clean)):
-            found = index_queries.article_where(db, column, candidate)
+            found = index_reading.article_where(db, column, candidate)
             if found:
-                return asdict(found)
+                return found
     raise QueryError(f"no tracked article at {url}")
 
 
@@ -89,12 +90,12 @@ def list_changes(
     """Detected edits in the ``changes --json`` shape, newest first; `silent` True: only
     those nothing acknowledged, False: only acknowledged ones (changes whose `silent` is
     null are in neither)."""
-    found = index_queries.change_records(
+    found = index_reading.change_records(
         db, since=parse_since(since) if since else None, site=site or None,
         article_id=find_article(db, url)["id"] if url else None, kind=kind or None,
         silent=None if silent is None else int(silent), limit=limit, with_diff=False,
     )  # fmt: skip
-    fields = index_queries.CHANGE_FIELDS
+    fields = index_reading.CHANGE_FIELDS
     return [change_json(dict(zip(fields, r))) for r in found]
 
 
@@ -103,24 +104,28 @@ def history(db, url: str) -> list[dict]:
     article = find_article(db, url)
     return [
         {
-            "revision": r.number,
-            "captured_at": r.captured_at,
-            "headline": r.headline,
-            "byline": r.byline,
-            "body_sha1": r.body_sha1,
-            "headlines": _all_forms(_json(r.headlines, {})),
-            "modified": r.modified,
-            "notes": _json(r.notes, []),
-            "warc": {"file": r.warc_file, "offset": r.warc_offset, "length": r.warc_length},
-            "record_id": r.record_id,
-            "repeats": r.repeats,
+            "revision": number,
+            "captured_at": captured_at,
+            "headline": headline,
+            "byline": byline,
+            "body_sha1": body_sha1,
+            "headlines": _all_forms(_json(headlines, {})),
+            "modified": modified,
+            "notes": _json(notes, []),
+            "warc": {"file": warc_file, "offset": warc_offset, "length": warc_length},
+            "record_id": record_id,
+            "repeats": repeats,
         }
-        for r in index_queries.timeline(db, article["id"])
-    ]
+        for (number, captured_at, headline, byline, body_sha1, repeats, warc_file, warc_offset,
+             warc_length, record_id, headlines, modified, notes)
+        in index_reading.timeline(db, article["id"])
+    ]  # fmt: skip
 
 
 def search(db, query: str, *, limit: int = 50) -> list[dict]:
     """Full-text search over every revision, text later removed included."""
+    from archive import index_queries
+
     terms = " ".join(f'"{t}"' for t in re.findall(r"\w+", query))
     if not terms:
         raise QueryError("give some words to search for")
@@ -139,6 +144,8 @@ def search(db, query: str, *, limit: int = 50) -> list[dict]:
 
 def revision_pair(db, url: str, from_n: int | None, to_n: int | None) -> tuple[dict, dict, dict]:
     """(article, old revision, new revision) as dicts; default: the last two."""
+    from archive import index_queries
+
     article = find_article(db, url)
     found = {r.number: asdict(r) for r in index_queries.revisions_of(db, article["id"])}
     if len(found) < 2 and (from_n is None or to_n is None):
@@ -153,6 +160,8 @@ def revision_pair(db, url: str, from_n: int | None, to_n: int | None) -> tuple[d
 
 def stored_change(db, article_id: int, from_n: int, to_n: int) -> dict | None:
     """The change recorded between two revisions: its kinds, significance and stored diff."""
+    from archive import index_queries
+
     row = index_queries.change_between(db, article_id, from_n, to_n)
     if row is None:
         return None

@@ -9,7 +9,9 @@ import subprocess
 import sys
 from importlib import import_module
 
+from archive import index_reading
 from archive.index import open_index
+from archive.index_rows import ArticleRow, ChangeRow, RevisionAt
 from redline.cli import FAMILIES, main
 from tests.crawling import ROOT
 
@@ -40,7 +42,7 @@ def loaded_by(tmp_path, *args: str) -> tuple[set[str], str]:
         "import json, sys\nfrom redline.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "names = {m.split('.')[0] for m in sys.modules} | {m for m in sys.modules"
-        " if m.startswith('redline.cli.')}\n"
+        " if m.startswith(('redline.cli.', 'archive.'))}\n"
         "print(json.dumps(sorted(names)))\n"
     )
     config = tmp_path / "redline.toml"
@@ -61,5 +63,12 @@ def test_reading_commands_load_their_own_family_and_no_heavy_library(tmp_path):
         families = {m.removeprefix("redline.cli.") for m in modules if m.startswith("redline.cli.")}
         assert families == {"context", "options", "output", "query"}, (args, families)
         assert not modules & set(HEAVY), (args, modules & set(HEAVY))
+        assert "archive.index_rows" not in modules, "its dataclasses cost more than the query"
     _, output = loaded_by(tmp_path, "changes", "--json")
     assert json.loads(output) == []
+
+
+def test_the_reading_answers_have_the_rows_fields_in_order():
+    assert index_reading.ARTICLE_FIELDS == tuple(ArticleRow.__dataclass_fields__)
+    assert index_reading.REVISION_AT_FIELDS == tuple(RevisionAt.__dataclass_fields__)
+    assert index_reading.CHANGE_FIELDS == tuple(ChangeRow.__dataclass_fields__)
