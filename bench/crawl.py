@@ -1,101 +1,257 @@
-"""Crawl throughput and archive size: redline's archival crawl against bare Scrapy.
+"""Crawl throughput, archive size and memory: redline's crawl against bare Scrapy and
+against the code before the speed work (issue 14), all in one run.
 
-A local newsroom of N byte-identical articles (noise off) is crawled, in one run:
-  1. by bare Scrapy (same settings, nothing archived): the baseline,
-  2. by `redline crawl` archiving only (REDLINE_TRACK off): the WARC capture cost,
-  3. by `redline crawl` with extraction, diffing and indexing,
-  4. again unchanged (conditional requests: 304 -> revisit records).
-Prints pages per second, the ratio to bare Scrapy, and archive bytes per article.
+On the local newsroom (N byte-identical articles, noise off), and again on real pages
+(../shared/corpus served through the newsroom, each page under `--copies` URLs):
+  1. bare Scrapy (same settings, nothing archived): the baseline,
+  2. `redline crawl` archiving only (REDLINE_TRACK off): the WARC capture cost,
+  3. `redline crawl` with extraction (in worker processes), diffing and indexing,
+  4. the same full crawl by the baseline commit (`--baseline`, unpacked beside this tree),
+  5. on the newsroom, again unchanged (conditional requests: 304 -> revisit records).
+Prints pages per second, ratios, archive bytes per article, extraction ms per page
+(median, p95, in-process), and the crawls' peak memory (the crawl process, and with its
+extraction workers); then the peak of a `--memory-pages` crawl against an N-page one.
 
-    .venv/bin/python bench/crawl.py [--articles 2000]
+    .venv/bin/python bench/crawl.py [--articles 2000] [--baseline e46f416] [--copies 3]
+                                    [--memory-pages 20000]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from diffing.extract_pool import extract_data  # noqa: E402
 from redline.newsroom import Newsroom  # noqa: E402
 
+CORPUS = ROOT.parent / "shared" / "corpus"
 CONFIG = """\
 archive_dir = "archive"
 database = "redline.db"
 [[sites]]
 name = "bulk"
-sitemaps = ["{base}/sitemap-index.xml"]
-article_pattern = "^{pattern}/\\\\d{{4}}/\\\\d{{2}}/"
-max_per_pass = 100000
+sitemaps = ["{sitemap}"]
+article_pattern = "^{pattern}"
+max_per_pass = 1000000
 """
 
 
-def timed(command: list[str], env: dict | None = None) -> tuple[float, str]:
+class Run:
+    def __init__(self, seconds: float, out: str, peak_main: int, peak_tree: int) -> None:
+        self.seconds, self.out = seconds, out
+        self.peak_main, self.peak_tree = peak_main, peak_tree
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in task.read_text().split()]
+            except OSError:
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def timed(command: list[str], cwd: Path = ROOT) -> Run:
+    """Run to the end, sampling the memory of the process and its children every 50 ms."""
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
-    return time.perf_counter() - started, result.stdout
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peaks = [0, 0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            main = rss_kb(process.pid)
+            tree = main + sum(rss_kb(p) for p in descendants(process.pid))
+            peaks[0], peaks[1] = max(peaks[0], main), max(peaks[1], tree)
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{err[-3000:]}")
+    return Run(seconds, out, peaks[0] * 1024, peaks[1] * 1024)
 
 
 def archive_bytes(directory: Path) -> int:
     return sum(p.stat().st_size for p in (directory / "archive").glob("*.warc.gz"))
 
 
-def redline_pass(directory: Path, base: str, *, track: bool) -> tuple[float, dict]:
+def redline_pass(directory: Path, sitemap: str, pattern: str, *, track: bool,
+                 tree: Path = ROOT) -> tuple[Run, dict]:  # fmt: skip
+    """One `redline crawl` pass, by the code in `tree` (this one, or the baseline's)."""
+    directory.mkdir(exist_ok=True)
     config = directory / "redline.toml"
-    config.write_text(CONFIG.format(base=base, pattern=base.replace(".", "\\\\.")))
+    config.write_text(CONFIG.format(sitemap=sitemap, pattern=pattern.replace(".", "\\\\.")))
     code = (
         "import sys, json; from redline.config import load_config; from pathlib import Path;"
         "from crawler.run import run_pass;"
         f"print(json.dumps(run_pass(load_config(Path({str(config)!r})), recheck='all',"
         f" track={track})))"
     )
-    seconds, out = timed([sys.executable, "-c", code])
-    return seconds, json.loads(out.strip().splitlines()[-1])
+    run = timed([sys.executable, "-c", code], cwd=tree)  # '' first on sys.path: the tree
+    return run, json.loads(run.out.strip().splitlines()[-1])
+
+
+def bare(sitemap: str) -> Run:
+    run = timed([sys.executable, "bench/bare_crawl.py", sitemap])
+    run.out = run.out.strip().splitlines()[-1]
+    return run
+
+
+def unpack(commit: str, into: Path) -> Path:
+    tree = into / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def extraction_ms(room: Newsroom, urls: list[str]) -> tuple[float, float]:
+    """Median and p95 of extracting each page in-process, in milliseconds."""
+    times = []
+    for url in urls:
+        page = room.route(url.removeprefix(room.base_url)).body
+        started = time.perf_counter()
+        extract_data(page, url, None)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95)]
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:6.0f} MB"
+
+
+def report(title: str, n: int, runs: dict[str, Run], ms: tuple[float, float]) -> None:
+    base = runs["bare"].seconds
+    print(title)
+    print(f"  extraction per page (in-process): median {ms[0]:.1f} ms, p95 {ms[1]:.1f} ms")
+    labels = {
+        "bare": "bare Scrapy (baseline)",
+        "archive": "redline, archiving only",
+        "full": "redline, archive+extract+index",
+        "before": "  the same, baseline commit",
+        "again": "redline, unchanged recrawl",
+    }
+    for key, label in labels.items():
+        if key not in runs:
+            continue
+        run = runs[key]
+        line = f"  {label:32} {n / run.seconds:8.1f} pages/s  ratio {base / run.seconds:.2f}"
+        if key == "full" and "before" in runs:
+            line += f"  ({runs['before'].seconds / run.seconds:.2f}x the baseline commit)"
+        if key != "bare":
+            line += f"  peak RSS {mb(run.peak_main)} ({mb(run.peak_tree)} with workers)"
+        print(line)
+
+
+def newsroom_bench(n: int, tmp: Path, tree: Path | None) -> None:
+    with Newsroom.bulk(n, noise=False) as room:
+        sitemap = f"{room.base_url}/sitemap-index.xml"
+        pattern = f"{room.base_url}/\\\\d{{4}}/\\\\d{{2}}/"
+        runs = {"bare": bare(sitemap)}
+        assert int(runs["bare"].out) == n, f"bare Scrapy fetched {runs['bare'].out} of {n}"
+        runs["archive"], _ = redline_pass(tmp / "archive-only", sitemap, pattern, track=False)
+        runs["full"], full = redline_pass(tmp / "full", sitemap, pattern, track=True)
+        if tree is not None:
+            runs["before"], _ = redline_pass(tmp / "before", sitemap, pattern, track=True,
+                                             tree=tree)  # fmt: skip
+        first_bytes = archive_bytes(tmp / "full")
+        runs["again"], again = redline_pass(tmp / "full", sitemap, pattern, track=True)
+        added = archive_bytes(tmp / "full") - first_bytes
+        urls = [room.article_url(a.slug) for a in room.live_articles()[:300]]
+        ms = extraction_ms(room, urls)
+    assert full["new_articles"] == n and again["unchanged"] == n, (full, again)
+    report(f"local newsroom, {n} byte-identical articles; wall-clock incl. start-up", n, runs, ms)
+    print(f"  archive bytes per article, first crawl:       {first_bytes / n:8.0f}")
+    print(f"  archive bytes per article, unchanged recrawl: {added / n:8.0f}")
+
+
+def real_bench(copies: int, tmp: Path, tree: Path | None) -> None:
+    if not CORPUS.is_dir():
+        print(f"real pages: skipped, no corpus at {CORPUS}")
+        return
+    with Newsroom(articles=0, corpus=CORPUS) as room:
+        sitemap = f"{room.base_url}/corpus/sitemap-{copies}.xml"
+        pattern = f"{room.base_url}/corpus/"
+        runs = {"bare": bare(sitemap)}
+        n = int(runs["bare"].out)
+        runs["archive"], _ = redline_pass(tmp / "real-archive", sitemap, pattern, track=False)
+        runs["full"], full = redline_pass(tmp / "real-full", sitemap, pattern, track=True)
+        if tree is not None:
+            runs["before"], _ = redline_pass(tmp / "real-before", sitemap, pattern, track=True,
+                                             tree=tree)  # fmt: skip
+        body = room.route("/corpus/sitemap-1.xml").body.decode()
+        urls = [u.split("</loc>")[0] for u in body.split("<loc>")[1:]]
+        ms = extraction_ms(room, urls)
+    title = f"real pages (../shared/corpus, {n // copies} pages x {copies} URLs); incl. start-up"
+    report(title, n, runs, ms)
+    print(f"  tracked: {full['new_articles']} new articles, "
+          f"{full.get('extraction_failed', 0)} extraction failures")  # fmt: skip
+
+
+def memory_bench(small: int, large: int, tmp: Path) -> None:
+    peaks = {}
+    for n in (small, large):
+        with Newsroom.bulk(n, noise=False) as room:
+            sitemap = f"{room.base_url}/sitemap-index.xml"
+            pattern = f"{room.base_url}/\\\\d{{4}}/\\\\d{{2}}/"
+            run, summary = redline_pass(tmp / f"memory-{n}", sitemap, pattern, track=True)
+        assert summary["new_articles"] == n, summary
+        peaks[n] = run
+        print(f"  {n:6} pages: {n / run.seconds:6.1f} pages/s, peak RSS {mb(run.peak_main)}"
+              f" ({mb(run.peak_tree)} with workers)")  # fmt: skip
+    ratio = peaks[large].peak_main / peaks[small].peak_main
+    ratio_tree = peaks[large].peak_tree / peaks[small].peak_tree
+    print(f"  peak RSS, {large} pages / {small} pages: {ratio:.2f} (with workers {ratio_tree:.2f})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
-    n = parser.parse_args().articles
-    with Newsroom.bulk(n, noise=False) as room, tempfile.TemporaryDirectory() as tmp:
+    parser.add_argument("--baseline", default="e46f416", help="commit to compare ('' = none)")
+    parser.add_argument("--copies", type=int, default=3, help="URLs per real page")
+    parser.add_argument("--memory-pages", type=int, default=20000, help="0 = skip")
+    args = parser.parse_args()
+    print(f"{len(os.sched_getaffinity(0))} cores; baseline commit: {args.baseline or 'none'}")
+    with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        bare_s, out = timed(
-            [sys.executable, "bench/bare_crawl.py", f"{room.base_url}/sitemap-index.xml"]
-        )
-        fetched = int(out.strip().splitlines()[-1])
-        assert fetched == n, f"bare Scrapy fetched {fetched} of {n}"
-        arch_dir, full_dir = tmp / "archive-only", tmp / "full"
-        arch_dir.mkdir(), full_dir.mkdir()
-        arch_s, arch = redline_pass(arch_dir, room.base_url, track=False)
-        full_s, full = redline_pass(full_dir, room.base_url, track=True)
-        first_bytes = archive_bytes(full_dir)
-        again_s, again = redline_pass(full_dir, room.base_url, track=True)
-        added = archive_bytes(full_dir) - first_bytes
-    rate = lambda s: n / s  # noqa: E731
-    print(f"local newsroom, {n} byte-identical articles; wall-clock incl. process start-up")
-    print(f"  bare Scrapy (baseline)          {rate(bare_s):8.1f} pages/s")
-    print(
-        f"  redline, archiving only         {rate(arch_s):8.1f} pages/s  "
-        f"ratio {bare_s / arch_s:.2f}"
-    )
-    print(
-        f"  redline, archive+extract+index  {rate(full_s):8.1f} pages/s  "
-        f"ratio {bare_s / full_s:.2f}  ({full['new_articles']} new articles)"
-    )
-    print(
-        f"  redline, unchanged recrawl      {rate(again_s):8.1f} pages/s  "
-        f"ratio {bare_s / again_s:.2f}  ({again['unchanged']} unchanged)"
-    )
-    print(f"  archive bytes per article, first crawl:      {first_bytes / n:8.0f}")
-    print(f"  archive bytes per article, unchanged recrawl: {added / n:8.0f}")
+        tree = unpack(args.baseline, tmp) if args.baseline else None
+        newsroom_bench(args.articles, tmp, tree)
+        real_bench(args.copies, tmp, tree)
+        if args.memory_pages:
+            print("memory: full crawls of the newsroom")
+            memory_bench(args.articles, args.memory_pages, tmp)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ from scrapy.exceptions import NotConfigured
 
 from archive.index_rows import CaptureRow, Verdict
 from diffing.article import Article
-from diffing.extract import EXTRACTOR_VERSION, ExtractionError, Selectors, extract_article
+from diffing.extract import EXTRACTOR_VERSION
 from redline.capture_rules import REDIRECTS
 
 from .capture import article_captures, header_pairs
+from .extraction import InOrder, extracted, start
 from .session import CrawlSession
 
 logger = logging.getLogger(__name__)
@@ -46,13 +47,11 @@ def article_record(session: CrawlSession, response, capture, site, refetch_of: s
         if refetch_of:
             _write_metadata(session, capture, data)
         return None, False
-    selectors = Selectors(headline=site.headline, byline=site.byline, body=site.body)
-    try:
-        article = extract_article(response.body, capture.url, selectors)
-        data["article"] = article.to_dict()
-    except ExtractionError as exc:
-        data["error"] = str(exc)
-        logger.warning("extraction failed for %s: %s", capture.url, exc)
+    data.update(extracted(response, capture.url, site))
+    if "article" in data:
+        article = Article.from_dict(data["article"])
+    else:
+        logger.warning("extraction failed for %s: %s", capture.url, data["error"])
     _write_metadata(session, capture, data)
     return article, article is None
 
@@ -93,6 +92,7 @@ class TrackPipeline:
         self.track = crawler.settings.getbool("REDLINE_TRACK", True)
         self.session = CrawlSession.of(crawler)
         self.new_this_pass: set[int] = set()
+        self.in_order = InOrder(self._handle)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TrackPipeline:
@@ -101,6 +101,13 @@ class TrackPipeline:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
+        """Extraction starts now, in the pool; tracking waits for it and for the items
+        before this one (crawler.extraction). Scrapy waits on the Deferred."""
+        if self.session.fatal:
+            return None
+        return self.in_order.put(item, start(item, self.session) if self.track else None)
+
+    def _handle(self, item):
         if self.session.fatal:
             return None
         try:

@@ -18,6 +18,7 @@ from diffing.normalise import fingerprint
 from redline.capture_rules import REDIRECTS
 from redline.tracker import enough_words
 
+from .extraction import InOrder, start
 from .pipeline import article_page, article_record, refetch
 from .session import CrawlSession
 
@@ -26,6 +27,7 @@ class ArticleRecords:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.session = CrawlSession.of(crawler)
+        self.in_order = InOrder(self._handle)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticleRecords:
@@ -34,6 +36,12 @@ class ArticleRecords:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
+        """Extracted in the pool, recorded in arrival order (crawler.extraction)."""
+        if self.session.fatal:
+            return None
+        return self.in_order.put(item, start(item, self.session))
+
+    def _handle(self, item):
         if self.session.fatal:
             return None
         try:

@@ -12,6 +12,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.index import insert_capture, last_full_capture, open_index
 from archive.warc_writer import WarcWriter
+from diffing.extract_pool import ExtractionPool, default_workers
 from redline import __version__
 from redline.config import Config
 from redline.reread import Rereader
@@ -32,6 +33,8 @@ class CrawlSession:
         )
         self.writer = open_writer(config, settings, settings.get("REDLINE_SOFTWARE", "Scrapy"))
         self.closed: list[str] = []
+        self.pool: ExtractionPool | None = None
+        self.pool_size = settings.getint("REDLINE_EXTRACT_WORKERS", default_workers())
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlSession:
@@ -57,6 +60,13 @@ class CrawlSession:
         with self.db.atomic():
             return insert_capture(self.db, row)
 
+    def extraction_pool(self) -> ExtractionPool | None:
+        """The crawl's extraction workers, started on the first article page; None when
+        REDLINE_EXTRACT_WORKERS is 0 (extraction then runs on the reactor thread)."""
+        if self.pool is None and self.pool_size > 0:
+            self.pool = ExtractionPool(self.pool_size)
+        return self.pool
+
     def fail(self, crawler: Crawler, message: str) -> None:
         """The archive or index cannot be written: stop the pass rather than lose pages."""
         if self.fatal:
@@ -74,6 +84,8 @@ class CrawlSession:
         could not be written), which a closed file would never be read again for.
         """
         current = self.writer.current_file
+        if self.pool is not None:
+            self.pool.close()
         try:
             self.writer.close()
         except OSError as exc:

@@ -40,3 +40,16 @@ def broken_html() -> Reply:
         b"&#xD800; <a href='/x\"<b>>link</a>\n<!-- unterminated comment <p>after"
     )
     return Reply(200, page, "text/html")
+
+
+@cache
+def _table_bytes() -> bytes:
+    """A 5 MB table of numbers: a page that keeps an extractor busy for seconds."""
+    row = b"<tr><td>1,024</td><td>2,048</td><td>market</td><td>4.5%</td></tr>\n"
+    rows = row * (5 * (1 << 20) // len(row))
+    head = b"<!DOCTYPE html><html><head><title>Tables</title></head><body><article>"
+    return head + b"<h1>All the numbers</h1><table>" + rows + b"</table></article></body></html>"
+
+
+def huge_table() -> Reply:
+    return Reply(200, _table_bytes(), compressible=False)

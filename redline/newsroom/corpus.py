@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from html import escape
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from redline.newsroom.model import NewsArticle, Reply, html_reply
 from redline.newsroom.pages import render_article, render_error, render_links_page
 from redline.newsroom.prose import make_paragraphs
 
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -34,6 +36,24 @@ class CorpusPages:
         return {
             p.stem: p for p in sorted((self.root / "pages-extraction-benchmark").glob("*.html"))
         }
+
+    @cached_property
+    def extra(self) -> dict[str, Path]:
+        """pages-news-extra, named `<source>--<file stem>`."""
+        folder = self.root / "pages-news-extra"
+        return {f"{p.parent.name}--{p.stem}": p for p in sorted(folder.glob("*/*.html"))}
+
+    def sitemap(self, base_url: str, copies: int) -> Reply:
+        """A urlset of every real article page (readability, benchmark, extra), each listed
+        `copies` times under its own URL (`~2`, `~3`...): a crawl of real pages at size."""
+        names = [f"readability/{n}" for n in self.readability]
+        names += [f"benchmark/{n}" for n in self.benchmark]
+        names += [f"extra/{n}" for n in self.extra]
+        locs = [f"{base_url}/corpus/{n}" + (f"~{k}" if k > 1 else "")
+                for k in range(1, copies + 1) for n in names]  # fmt: skip
+        body = "".join(f"<url><loc>{escape(loc)}</loc></url>\n" for loc in locs)
+        xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_SITEMAP_NS}">\n{body}</urlset>\n'
+        return Reply(200, xml.encode(), content_type="application/xml; charset=utf-8")
 
     @cached_property
     def recaptures(self) -> dict[str, list[Path]]:
@@ -58,6 +78,11 @@ class CorpusPages:
 
     def serve(self, path: str, base_url: str, recapture_version: int, nunl_snapshot: int) -> Reply:
         kind, _, name = path.removeprefix("/corpus/").partition("/")
+        name = name.partition("~")[0]  # a copy of a page (see `sitemap`) is the page
+        if kind.startswith("sitemap-") and kind.endswith(".xml") and kind[8:-4].isdigit():
+            return self.sitemap(base_url, min(int(kind[8:-4]), 100))
+        if kind == "extra" and name in self.extra:
+            return _file_reply(self.extra[name])
         if kind == "readability" and name in self.readability:
             return _file_reply(self.readability[name])
         if kind == "benchmark" and name in self.benchmark:
