@@ -46,6 +46,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/extract_real.py
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/index.py
+	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/cluster.py
 
