@@ -5,7 +5,8 @@ from __future__ import annotations
 import zlib
 from functools import cache
 
-from redline.newsroom.model import Reply
+from redline.newsroom.model import Reply, html_reply
+from redline.newsroom.pages import render_links_page
 
 
 @cache
@@ -53,3 +54,8 @@ def _table_bytes() -> bytes:
 
 def huge_table() -> Reply:
     return Reply(200, _table_bytes(), compressible=False)
+
+
+def table_links() -> Reply:
+    """A page linking to the table, for a crawl's start_urls."""
+    return html_reply(200, render_links_page("Tables", ["/bad/table"]))

@@ -1,0 +1,124 @@
+"""A crawl's extraction workers: a page that hangs the extractor costs one extraction
+failure, not the pass; a crawl killed while the workers are busy loses no capture and
+leaves no worker behind; the index of a crawl through the pool is what reindex rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from archive.warc_reader import iter_records
+from redline.newsroom import Newsroom
+from tests.crawling import crawl, redline, write_config
+from tests.equivalence import differences, reindexed, tables
+from tests.test_crash import capture_records, wait_for_open_warc
+
+TABLE_SITE = """
+[[sites]]
+name = "tables"
+start_urls = ["{base}/bad/tables.html"]
+article_pattern = "^{pattern}/bad/table$"
+"""
+
+
+def run(config: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "redline", "-c", str(config), *args],
+        capture_output=True, text=True, timeout=300, cwd=config.parent,
+        env=dict(os.environ, PYTHONWARNINGS="ignore", **env),
+    )  # fmt: skip
+
+
+def test_a_page_that_hangs_extraction_costs_one_failure_not_the_pass(tmp_path):
+    with Newsroom(articles=5, seed=8, noise=False) as room:
+        pattern = room.base_url.replace(".", "\\\\.")
+        config = write_config(
+            tmp_path, room.base_url, extra=TABLE_SITE.format(base=room.base_url, pattern=pattern)
+        )
+        started = time.monotonic()
+        result = run(config, {"REDLINE_EXTRACT_TIME_LIMIT": "1"}, "crawl", "--json")
+        took = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["new_articles"] == 5 and summary["extraction_failed"] == 1, summary
+    assert took < 60, "the 5 MB table was cut off at its time limit"
+    metadata = [
+        json.loads(r.payload)
+        for path in (tmp_path / "archive").glob("*.warc.gz")
+        for r in iter_records(path, [])
+        if r.warc_type == "metadata" and (r.target_uri or "").endswith("/bad/table")
+    ]
+    assert metadata and metadata[0]["error"] == "extraction took longer than 1 s"
+
+
+def workers_of(pid: int) -> list[int]:
+    """The crawl's descendants (the fork server and the extraction workers)."""
+    found, todo = [], [pid]
+    while todo:
+        for children in Path(f"/proc/{todo.pop()}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in children.read_text().split()]
+            except OSError:
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_crawl_killed_while_its_workers_extract_loses_nothing_and_leaves_none(tmp_path):
+    archive = tmp_path / "archive"
+    with Newsroom(articles=80, seed=9, noise=True) as room:
+        config = write_config(tmp_path, room.base_url)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "redline", "-c", str(config), "crawl"],
+            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=dict(os.environ, PYTHONWARNINGS="ignore", REDLINE_EXTRACT_WORKERS="2"),
+        )  # fmt: skip
+        wait_for_open_warc(archive, process)
+        deadline = time.monotonic() + 30
+        while len(workers_of(process.pid)) < 3:  # the fork server and two workers
+            assert process.poll() is None, "the crawl ended before its workers started"
+            assert time.monotonic() < deadline, "no extraction workers within 30 s"
+            time.sleep(0.02)
+        workers = workers_of(process.pid)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(alive(p) for p in workers):
+            assert time.monotonic() < deadline, "extraction workers outlived their crawl"
+            time.sleep(0.05)
+        assert list(archive.glob("*.open")), "the kill landed mid-pass"
+        crawl(config)  # heals the killed pass, then crawls
+    db = sqlite3.connect(tmp_path / "redline.db")
+    rows = [r for (r,) in db.execute("select record_id from captures")]
+    articles = db.execute("select count(*) from articles").fetchone()[0]
+    db.close()
+    assert sorted(rows) == sorted(capture_records(archive)), "a capture lost or indexed twice"
+    assert articles == 80
+    assert redline(config, "verify").returncode == 0
+
+
+def test_the_index_a_crawl_writes_through_the_pool_is_what_reindex_rebuilds(tmp_path):
+    with Newsroom(articles=40, seed=10, noise=True) as room:
+        config = write_config(tmp_path, room.base_url)
+        crawl(config)
+        for slug in list(room.articles)[:15]:
+            room.edit(slug, headline=f"Revised: {room.articles[slug].headline}")
+        crawl(config)
+    crawled = tables(tmp_path / "redline.db")
+    assert len(crawled["changes"]) >= 15
+    assert differences(crawled, reindexed(config)) == {}
