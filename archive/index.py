@@ -85,6 +85,10 @@ def last_full_capture(db, url: str) -> PriorCapture | None:
     )  # fmt: skip
 
 
+def has_captures(db) -> bool:
+    return db.execute("select exists (select 1 from captures)").fetchone()[0] == 1
+
+
 def capture_by_record(db, record_id: str) -> CaptureRow | None:
     sql = f"select {columns(CaptureRow)} from captures where record_id = ?"
     return fetch_one(db, CaptureRow, sql, [record_id])

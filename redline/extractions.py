@@ -13,6 +13,7 @@ tracker decides that exactly as at ingest, then takes the stored extraction.
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 # The extractor (diffing.extract: trafilatura, lxml) is imported only when a page is to be
 # extracted: a reindex reads stored extractions and never pays for importing it.
 INGEST_URN = "urn:redline:ingest:article:"
+AHEAD = 16  # pages handed to each worker ahead of the tracker: enough to never idle
 
 
 def __getattr__(name: str) -> str:
@@ -43,13 +45,46 @@ def selectors_for(site) -> Selectors | None:
 
 
 class Extractions:
-    """Stored extractions by record id; with a config, new ones are written to the archive."""
+    """Stored extractions by record id; with a config, new ones are written to the archive.
+
+    `start` extracts the captures the tracker is about to ask for ahead, in worker
+    processes (diffing.extract_pool: one per core, REDLINE_EXTRACT_WORKERS=0 for none);
+    what is counted and written is unchanged: the result the tracker takes, when it asks,
+    the same dict as extracting in this process."""
 
     def __init__(self, config=None) -> None:
         self.config = config
         self.known: dict[str, dict] = {}
         self.extracted = 0  # extractor runs: 0 on a reindex of an archive ingested before
         self.writer = None
+        self.pool = None
+        self.jobs: list[tuple] = []  # (row, record, selectors) to extract ahead, in order
+        self.place: dict[str, int] = {}  # record id -> its place in jobs
+        self.ahead: dict[str, Future] = {}  # record id -> its extraction in a worker
+
+    def warm(self) -> None:
+        """Start the workers now (they start while the files are read)."""
+        from diffing.extract_pool import ExtractionPool, default_workers
+
+        if self.pool is None and default_workers() > 0:
+            self.pool = ExtractionPool()
+
+    def start(self, jobs: list[tuple]) -> None:
+        """Extract these (row, record, selectors) in worker processes, in this order, a
+        few pages ahead of the tracker (closing never waits for more than those)."""
+        jobs = [job for job in jobs if job[0].record_id not in self.known]
+        if self.pool is None and len(jobs) >= 2:  # one page: sooner here than in a worker
+            self.warm()
+        if self.pool is None or not jobs:
+            return
+        self.jobs, self.ahead = jobs, {}
+        self.place = {row.record_id: n for n, (row, _, _) in enumerate(jobs)}
+        self._submit_until(AHEAD * self.pool.size)
+
+    def _submit_until(self, end: int) -> None:
+        assert self.pool is not None
+        for row, record, selectors in self.jobs[len(self.ahead) : end]:
+            self.ahead[row.record_id] = self.pool.submit(record.payload, row.url, selectors)
 
     def remember(self, record, data: dict | None) -> bool:
         """Take one of our ingest metadata records; False for any other record."""
@@ -71,15 +106,16 @@ class Extractions:
         raise ExtractionError(data.get("error") or "extraction failed")
 
     def _run(self, row, record, selectors) -> dict:
-        from diffing.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
+        from diffing.extract import EXTRACTOR_VERSION
+        from diffing.extract_pool import extract_data
 
         self.extracted += 1
-        extractor = f"redline-extract/{EXTRACTOR_VERSION}"
-        try:
-            article = extract_article(record.payload, row.url, selectors)
-            data = {"article": article.to_dict(), "extractor": extractor}
-        except ExtractionError as exc:
-            data = {"error": str(exc), "extractor": extractor}
+        place = self.place.get(row.record_id)
+        if place is not None:
+            self._submit_until(place + 1 + AHEAD * self.pool.size)
+        ahead = self.ahead.get(row.record_id)
+        found = ahead.result() if ahead else extract_data(record.payload, row.url, selectors)
+        data = {**found, "extractor": f"redline-extract/{EXTRACTOR_VERSION}"}
         self.known[row.record_id] = data
         if self.config is not None:
             self._write(row, data)
@@ -96,6 +132,10 @@ class Extractions:
         )
 
     def close(self) -> list[str]:
+        """Stop the workers; the names of the files written."""
+        if self.pool is not None:
+            self.pool.close()
+            self.pool, self.jobs, self.place, self.ahead = None, [], {}, {}
         return self.writer.close() if self.writer is not None else []
 
 

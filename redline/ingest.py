@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from archive import index, index_queries, index_sites
 from archive.capture_rules import capture_date, skip_reason
-from archive.files import WARC_SUFFIXES, archive_files
+from archive.files import IMPORTED_DIR, WARC_SUFFIXES, archive_files
 from archive.index_rows import CaptureRow
 from archive.warc_reader import iter_records
 from archive.warc_records import WarcFault, WarcRecord
@@ -41,6 +41,7 @@ from .tracker import Tracker
 __all__ = ["WARC_SUFFIXES", "ingest_files", "index_files", "reindex_archive", "warc_files"]
 # Room for a record's WARC and HTTP headers around a page of max_page_bytes.
 _HEADER_ROOM = 1 << 20
+IMPORTED = f"{IMPORTED_DIR}/"
 _OUR_FILE = re.compile(r"^(?P<prefix>.+)-\d{20}-\d{5}-(?P<writer>.+)\.warc(\.gz)?(\.open)?$")
 
 
@@ -65,10 +66,11 @@ def ingest_files(config: Config, paths: list[Path]) -> dict:
     with writer_lock(config.database):
         imported = import_inputs(config.archive_dir, paths)
         # In the order reindex reads them, so a rebuild numbers the captures alike.
-        report = _index_imports(config, sorted(set(imported.kept)))
+        kept = sorted(set(imported.kept))
+        report, replayed = _index_imports(config, kept)
         report["refused"] = imported.refused
         report["faults"] = imported.faults + report["faults"]
-        if report["late"]:
+        if report["late"] and not replayed:
             # A capture older than what its article's history already holds (a worker's
             # file closed late): replay the whole archive in capture-time order, so the
             # capture is slotted in and the diffs beside it recomputed.
@@ -166,16 +168,24 @@ def _remove_index(path: Path, *, main: bool = True) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _index_imports(config: Config, kept: list[Path]) -> dict:
+def _index_imports(config: Config, kept: list[Path]) -> tuple[dict, bool]:
     """Index the kept files; what the extractor makes of foreign captures is written to
-    the archive (closed before any rebuild reads it)."""
+    the archive (closed before any rebuild reads it).
+
+    Also whether that was a replay of the whole archive already: an index with no capture
+    before, and no file in archive_dir but these and the extractions just written. Then
+    a rebuild would read the same captures in the same order and build the same index."""
     db = index.open_index(config.database)
     found = Extractions(config)
     try:
-        return index_files(db, config, kept, extractions=found)
+        empty = not index.has_captures(db)
+        report = index_files(db, config, kept, extractions=found)
     finally:
-        found.close()
+        written = found.close()
         db.conn.close()
+    ours = {config.archive_dir / name for name in written}
+    everything = {p.resolve() for p in warc_files(config.archive_dir)}
+    return report, empty and everything <= {p.resolve() for p in (*kept, *ours)}
 
 
 def index_files(
@@ -192,14 +202,18 @@ def index_files(
     found = extractions or Extractions()
     records = 0
     root = config.archive_dir.resolve()
+    if extractions is not None and any(_relative(p, root).startswith(IMPORTED) for p in paths):
+        found.warm()  # other tools' pages are to be extracted: workers start while we read
     for path in paths:
         name = _relative(path, root)
         with db.atomic():  # one transaction per file
             records += _read_file(db, config, path, name, faults, articles, pending, found)
     pending.sort(key=lambda p: (p.row.fetched_at, p.order))
+    ordered = _archive_order(pending)
+    found.start(_to_extract(config, ordered, articles))
     token = activate(found)  # the tracking side's extraction goes through `found`
     try:
-        counts = _track_all(db, config, pending, articles)
+        counts = _track_all(db, config, ordered, articles)
     finally:
         deactivate(token)
     return {
@@ -212,7 +226,25 @@ def index_files(
     }
 
 
-def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> dict:
+def _to_extract(config: Config, ordered: list[_Pending], articles: dict) -> list:
+    """(row, record, selectors) of each capture the tracker is to extract, in the order it
+    will ask: an HTML 200 response with no stored extraction, of no configured site or one
+    of its articles. (Another page of a site is extracted only if a redirect leads there:
+    then in its turn, as before.)"""
+    wanted = []
+    for item in ordered:
+        row, record, data = item.row, item.record, articles.get(item.row.record_id) or {}
+        if "article" in data or "error" in data or row.record_type != "response":
+            continue
+        if row.http_status != 200 or not _is_html(record):
+            continue
+        site = _site_for(config, row.url)
+        if site is None or site.is_article(row.url):
+            wanted.append((row, record, selectors_for(site)))
+    return wanted
+
+
+def _track_all(db, config: Config, ordered: list[_Pending], articles: dict) -> dict:
     """Each capture through the crawl's own rules (capture_rules), in archive order."""
     captures = ArticleCaptures(db, Tracker(db, config.intervals, Rereader(db, config)))
     counts = {"revisions": 0, "changes": 0, "late": 0}
@@ -220,7 +252,7 @@ def _track_all(db, config: Config, pending: list[_Pending], articles: dict) -> d
     # it, and it waits for its refetch, as in the crawl (DESIGN's noise principle).
     waiting = {data["refetch_of"] for data in articles.values() if data.get("refetch_of")}
     held: dict[str, _Pending] = {}
-    for item in _archive_order(pending):
+    for item in ordered:
         if item.row.record_id in waiting:
             held[item.row.record_id] = item
             continue
