@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # extracted: a reindex reads stored extractions and never pays for importing it.
 INGEST_URN = "urn:redline:ingest:article:"
 AHEAD = 16  # pages handed to each worker ahead of the tracker: enough to never idle
+EARLY = 48  # pages per worker started while the files are read (before the tracker's order)
 
 
 def __getattr__(name: str) -> str:
@@ -59,6 +60,7 @@ class Extractions:
         self.writer = None
         self.pool = None
         self.jobs: list[tuple] = []  # (row, record, selectors) to extract ahead, in order
+        self.submitted = 0  # how many of jobs were handed to the pool
         self.place: dict[str, int] = {}  # record id -> its place in jobs
         self.ahead: dict[str, Future] = {}  # record id -> its extraction in a worker
 
@@ -77,14 +79,24 @@ class Extractions:
             self.warm()
         if self.pool is None or not jobs:
             return
-        self.jobs, self.ahead = jobs, {}
+        self.jobs, self.submitted = jobs, 0
         self.place = {row.record_id: n for n, (row, _, _) in enumerate(jobs)}
         self._submit_until(AHEAD * self.pool.size)
 
+    def early(self, row, record, selectors: Selectors | None) -> None:
+        """While the files are read (workers warmed): a capture that looks like one to
+        extract, started now so the workers have work before the tracker has its order.
+        At most EARLY per worker; if a stored extraction turns up, the result goes unused."""
+        if self.pool is not None and len(self.ahead) < EARLY * self.pool.size:
+            self.ahead[row.record_id] = self.pool.submit(record.payload, row.url, selectors)
+
     def _submit_until(self, end: int) -> None:
         assert self.pool is not None
-        for row, record, selectors in self.jobs[len(self.ahead) : end]:
-            self.ahead[row.record_id] = self.pool.submit(record.payload, row.url, selectors)
+        while self.submitted < min(end, len(self.jobs)):
+            row, record, selectors = self.jobs[self.submitted]
+            self.submitted += 1
+            if row.record_id not in self.ahead:  # started early
+                self.ahead[row.record_id] = self.pool.submit(record.payload, row.url, selectors)
 
     def remember(self, record, data: dict | None) -> bool:
         """Take one of our ingest metadata records; False for any other record."""
@@ -135,7 +147,7 @@ class Extractions:
         """Stop the workers; the names of the files written."""
         if self.pool is not None:
             self.pool.close()
-            self.pool, self.jobs, self.place, self.ahead = None, [], {}, {}
+            self.pool, self.jobs, self.place, self.ahead, self.submitted = None, [], {}, {}, 0
         return self.writer.close() if self.writer is not None else []
 
 

@@ -202,7 +202,7 @@ def index_files(
     found = extractions or Extractions()
     records = 0
     root = config.archive_dir.resolve()
-    if extractions is not None and any(_relative(p, root).startswith(IMPORTED) for p in paths):
+    if extractions is not None and any(_foreign(_relative(p, root)) for p in paths):
         found.warm()  # other tools' pages are to be extracted: workers start while we read
     for path in paths:
         name = _relative(path, root)
@@ -233,15 +233,23 @@ def _to_extract(config: Config, ordered: list[_Pending], articles: dict) -> list
     then in its turn, as before.)"""
     wanted = []
     for item in ordered:
-        row, record, data = item.row, item.record, articles.get(item.row.record_id) or {}
-        if "article" in data or "error" in data or row.record_type != "response":
-            continue
-        if row.http_status != 200 or not _is_html(record):
-            continue
-        site = _site_for(config, row.url)
-        if site is None or site.is_article(row.url):
-            wanted.append((row, record, selectors_for(site)))
+        data = articles.get(item.row.record_id) or {}
+        job = None if "article" in data or "error" in data else _job(config, item)
+        if job is not None:
+            wanted.append(job)
     return wanted
+
+
+def _job(config: Config, item: _Pending) -> tuple | None:
+    """(row, record, selectors) when the tracker would extract the capture (unless an
+    extraction of it is stored)."""
+    row, record = item.row, item.record
+    if row.record_type != "response" or row.http_status != 200 or not _is_html(record):
+        return None
+    site = _site_for(config, row.url)
+    if site is not None and not site.is_article(row.url):
+        return None
+    return row, record, selectors_for(site)
 
 
 def _track_all(db, config: Config, ordered: list[_Pending], articles: dict) -> dict:
@@ -301,6 +309,12 @@ def _archive_order(pending: list[_Pending]) -> list[_Pending]:
     return list(heapq.merge(*streams.values(), key=lambda p: p.row.fetched_at))
 
 
+def _foreign(name: str) -> bool:
+    """Another tool's file (imported, and not named as redline names its own, which carry
+    their extraction records)."""
+    return name.startswith(IMPORTED) and not _OUR_FILE.match(Path(name).name)
+
+
 def _writer_of(name: str) -> str:
     """`redline-<stamp>-<serial>-<host>-<pid>.warc.gz` -> its writer; another tool's
     file is a stream of its own."""
@@ -342,6 +356,7 @@ def _read_file(
 ) -> int:
     """Index one file's captures; collect its metadata records. Returns the records read."""
     records = 0
+    early = found.pool is not None and _foreign(name)  # the workers need not wait for us
     for record in iter_records(path, faults, **_bounds(config, path)):
         records += 1
         if record.warc_type == "metadata" and record.refers_to:
@@ -349,7 +364,10 @@ def _read_file(
             if not found.remember(record, data) and data is not None:
                 articles[from_refers_id(record.refers_to)] = data
         elif record.warc_type in ("response", "revisit") and record.target_uri:
-            _read_capture(db, record, name, faults, pending)
+            if _read_capture(db, record, name, faults, pending) and early:
+                job = _job(config, pending[-1])
+                if job is not None:
+                    found.early(*job)
     return records
 
 
@@ -366,18 +384,19 @@ def _bounds(config: Config, path: Path) -> dict:
     }
 
 
-def _read_capture(db, record: WarcRecord, name: str, faults: list, pending: list) -> None:
+def _read_capture(db, record: WarcRecord, name: str, faults: list, pending: list) -> bool:
     """Index a response or revisit, unless it is no capture or its id is taken (a fault
-    when the earlier record differs: the same record again is just idempotence)."""
+    when the earlier record differs: the same record again is just idempotence).
+    Whether it was added to `pending`."""
     why = skip_reason(record.warc_type, record.target_uri, record.date)
     if why is not None:
         if why:
             faults.append(WarcFault(record.file, record.offset, why))
-        return
+        return False
     row = _capture_row(record, name)
     if index.insert_capture(db, row) is not None:
         pending.append(_Pending(row, record, len(pending)))
-        return
+        return True
     earlier = index.capture_by_record(db, row.record_id)
     if earlier and _differs(earlier, row):
         faults.append(
@@ -391,6 +410,7 @@ def _read_capture(db, record: WarcRecord, name: str, faults: list, pending: list
                 ),
             )
         )
+    return False
 
 
 def _differs(earlier: CaptureRow, row: CaptureRow) -> bool:
