@@ -42,6 +42,7 @@ __all__ = ["WARC_SUFFIXES", "ingest_files", "index_files", "reindex_archive", "w
 # Room for a record's WARC and HTTP headers around a page of max_page_bytes.
 _HEADER_ROOM = 1 << 20
 IMPORTED = f"{IMPORTED_DIR}/"
+TRACKED_PER_COMMIT = 200
 _OUR_FILE = re.compile(r"^(?P<prefix>.+)-\d{20}-\d{5}-(?P<writer>.+)\.warc(\.gz)?(\.open)?$")
 
 
@@ -260,24 +261,36 @@ def _track_all(db, config: Config, ordered: list[_Pending], articles: dict) -> d
     # it, and it waits for its refetch, as in the crawl (DESIGN's noise principle).
     waiting = {data["refetch_of"] for data in articles.values() if data.get("refetch_of")}
     held: dict[str, _Pending] = {}
-    for item in ordered:
-        if item.row.record_id in waiting:
-            held[item.row.record_id] = item
-            continue
-        data = articles.get(item.row.record_id) or {}
-        first = held.pop(data.get("refetch_of"), None)
-        if first is None and data.get("refetch_of"):  # its first, from an earlier file, was
-            counts["late"] += 1  # tracked alone: replay the archive to pair them (ingest)
-        first_article = _article_of(articles.get(first.row.record_id)) if first else None
-        if first is not None and "article" in data and first_article is not None:
-            captures.refetched(index.capture_id_of_record(db, first.row.record_id), first.row)
-        elif first is not None:  # the refetch has no article to confirm it with
-            _track_one(db, config, captures, first, articles, counts)
-            first_article = None
-        _track_one(db, config, captures, item, articles, counts, first=first_article)
-    for item in held.values():  # its refetch is in no file given (yet): alone
-        _track_one(db, config, captures, item, articles, counts)
+    for batch in _batches(db, ordered):
+        for item in batch:
+            if item.row.record_id in waiting:
+                held[item.row.record_id] = item
+                continue
+            data = articles.get(item.row.record_id) or {}
+            first = held.pop(data.get("refetch_of"), None)
+            if first is None and data.get("refetch_of"):  # its first, from an earlier file,
+                counts["late"] += 1  # was tracked alone: replay the archive to pair them
+            first_article = _article_of(articles.get(first.row.record_id)) if first else None
+            if first is not None and "article" in data and first_article is not None:
+                captures.refetched(index.capture_id_of_record(db, first.row.record_id), first.row)
+            elif first is not None:  # the refetch has no article to confirm it with
+                _track_one(db, config, captures, first, articles, counts)
+                first_article = None
+            _track_one(db, config, captures, item, articles, counts, first=first_article)
+    with db.atomic():
+        for item in held.values():  # its refetch is in no file given (yet): alone
+            _track_one(db, config, captures, item, articles, counts)
     return counts
+
+
+def _batches(db, items: list) -> Iterator[list]:
+    """`items` in slices, each tracked in one transaction: a commit per capture (and the
+    full-text index's flush with it) cost an ingest more than the tracking. A crash leaves
+    the captures it had not tracked to `reindex` either way (their rows are committed as
+    each file is read); now that can be the whole slice under way."""
+    for start in range(0, len(items), TRACKED_PER_COMMIT):
+        with db.atomic():
+            yield items[start : start + TRACKED_PER_COMMIT]
 
 
 def _track_one(db, config, captures, item, articles, counts, first=None) -> None:
