@@ -49,8 +49,9 @@ _CHROME = re.compile(
 # by an earlier version is compared by re-extracting its previous revision, never by
 # reading the old extraction's output as an edit. 1: before headline forms (issue 12);
 # 2: before editors and affiliations were told apart from authors; 3: before links
-# labelled "By"/"Von:" were a byline source.
-EXTRACTOR_VERSION = 4
+# labelled "By"/"Von:" were a byline source; 4: before a breadcrumb's <h1> gave way to
+# the article's own header heading, and a kicker was set off by ": ".
+EXTRACTOR_VERSION = 5
 
 
 class ExtractionError(Exception):
@@ -184,18 +185,22 @@ def choose_headline(meta: PageMetadata, url: str, visible: str = "") -> str:
 
 
 def visible_headline(meta: PageMetadata, url: str) -> str:
-    """The page's <h1> a reader sees as the headline; "" when it has none.
+    """The heading a reader sees as the headline; "" when the page has none.
 
-    Of the <h1>s that are not a logo or a section label, the first that agrees with
-    the page's own headline claims (JSON-LD, og, <title>), else the first that does not
-    merely name the site.
+    The <h1>s that are not a logo, a section label or in navigation; when there are none,
+    the headings of the page's <article> (a page whose only <h1> is a breadcrumb item has
+    its own header there), then the <h1>s in navigation. Of those, the first that agrees
+    with the page's own headline claims (JSON-LD, og, <title>), else the first <h1> that
+    does not merely name the site.
     """
-    claims = [*meta.headlines, meta.title]
-    for h1 in meta.headline_h1s:
-        if any(_agrees(h1, claim) or _agrees(claim, h1) for claim in claims if claim):
-            return h1
+    claims = [c for c in (*meta.headlines, meta.title) if c]
+    h1s = meta.headline_h1s or meta.navigation_h1s
+    candidates = meta.headline_h1s or (*meta.article_headings, *meta.navigation_h1s)
+    for heading in candidates:
+        if any(_agrees(heading, claim) or _agrees(claim, heading) for claim in claims):
+            return heading
     site = _site_names(meta, url)
-    return next((h for h in meta.headline_h1s if _fold(h) not in site), "")
+    return next((h for h in h1s if _fold(h) not in site), "")
 
 
 def headline_forms(meta: PageMetadata, url: str, visible: str) -> dict[str, str]:

@@ -67,6 +67,12 @@ _WS = re.compile(r"\s+")
 _AND = re.compile(r"\s+(?:and|und|et|y|e|og|och|en|&)\s+", re.IGNORECASE)
 _DOMAIN = re.compile(r"^\S+\.[a-z]{2,}$", re.IGNORECASE)
 _LABEL_MARKS = re.compile(r"logo|brand|site-?title|site-?name|masthead|\bhidden\b|sr-only")
+# Page chrome a heading can sit in: a breadcrumb's last item, the site's own header bar.
+_NAVIGATION_MARKS = re.compile(r"breadcrumb|site-?header|navbar")
+# A kicker (overline): a line above the headline, in its own element of the heading.
+_KICKER_MARKS = re.compile(r"kicker|overline|topline|dachzeile|spitzmarke|eyebrow|supertitle")
+_HEADLINE_MARKS = re.compile(r"headline|title")
+_QUOTES = "\"'„“”«»‘’‚¿¡"
 _BY = re.compile(
     r"^(?:by|written by|words by|posted by|von|par|por|door|di|da)\s*:?\s+", re.IGNORECASE
 )
@@ -99,6 +105,11 @@ class PageMetadata:
     social: str = ""  # og:title, else twitter:title
     h1s: tuple[str, ...] = ()
     headline_h1s: tuple[str, ...] = ()  # the <h1>s that are not a logo, a label or a link up
+    # ... nor in navigation; those are here (a breadcrumb's <h1> repeats the page's title):
+    navigation_h1s: tuple[str, ...] = ()
+    # The <h1>/<h2>s of <article>s, in order: an article's own header, when its page's
+    # <h1> is chrome.
+    article_headings: tuple[str, ...] = ()
     site_name: str = ""
     byline: str = ""  # the most trusted author claim, cleaned
     published: str | None = None
@@ -117,6 +128,8 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
     """Collect headline, author, date, canonical and language claims from `tree`."""
     ld = find_jsonld_article(tree)
     meta = read_meta_tags(tree)
+    h1s = list(tree.iter("h1"))
+    headings = [h for h in h1s if not _is_label(h, url)]
     return PageMetadata(
         headlines=_unique(
             [collapse(_as_text(ld.get("headline"))), collapse(_as_text(ld.get("name")))]
@@ -126,9 +139,13 @@ def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
         title=collapse(tree.findtext(".//title")),
         structured=collapse(_as_text(ld.get("headline"))),
         social=meta.get("og:title") or meta.get("twitter:title", ""),
-        h1s=_unique(collapse(h.text_content()) for h in tree.iter("h1")),
-        headline_h1s=_unique(
-            collapse(h.text_content()) for h in tree.iter("h1") if not _is_label(h, url)
+        h1s=_unique(heading_text(h) for h in h1s),
+        headline_h1s=_unique(heading_text(h) for h in headings if not _in_navigation(h)),
+        navigation_h1s=_unique(heading_text(h) for h in headings if _in_navigation(h)),
+        article_headings=_unique(
+            heading_text(h)
+            for h in _ARTICLE_HEADINGS(tree)
+            if not _is_label(h, url) and not _in_navigation(h) and not _is_aside(h)
         ),
         site_name=meta.get("og:site_name", ""),
         byline=find_byline(tree, ld, meta, url),
@@ -167,6 +184,58 @@ def _is_label(h1: HtmlElement, url: str) -> bool:
         if href and collapse(link.text_content()) == text and _is_up(href, url):
             return True
     return False
+
+
+def _in_navigation(heading: HtmlElement) -> bool:
+    """Inside a <nav>, a breadcrumb or the site's header bar: page chrome, even within
+    an <article>."""
+    for node in heading.iterancestors():
+        if node.tag == "nav" or node.get("role") in ("navigation", "banner"):
+            return True
+        if _NAVIGATION_MARKS.search(f"{node.get('class') or ''} {node.get('id') or ''}".lower()):
+            return True
+    return False
+
+
+def _is_aside(heading: HtmlElement) -> bool:
+    return any(node.tag in ("aside", "footer") for node in heading.iterancestors())
+
+
+_ARTICLE_HEADINGS = etree.XPath(
+    "//*[self::article or @role='article']//*[self::h1 or self::h2]"
+    " | //*[self::h1 or self::h2][@itemprop='headline']"
+)
+
+
+def heading_text(heading: HtmlElement) -> str:
+    """A heading's text, with a kicker set off by ": " as sites write it in their titles.
+
+    A kicker is the heading's first element, marked as one (or followed by an element
+    marked as the headline), set on a line of its own: no punctuation after it.
+    """
+    text = collapse(heading.text_content())
+    parts = [c for c in heading if isinstance(c.tag, str) and c.text_content().strip()]
+    if (heading.text or "").strip() or not parts:
+        return text
+    kicker = collapse(parts[0].text_content())
+    rest = collapse(text[len(kicker) :]) if text.startswith(kicker) else ""
+    if not rest or kicker[-1] in ":.!?…|–—-" or not (rest[0].isalnum() or rest[0] in _QUOTES):
+        return text
+    first = " ".join(_marks(node) for node in parts[0].iter())
+    if _KICKER_MARKS.search(first) or (
+        len(parts) > 1
+        and not _HEADLINE_MARKS.search(first)
+        and _HEADLINE_MARKS.search(_marks(parts[-1]))
+    ):
+        return f"{kicker}: {rest}"
+    return text
+
+
+def _marks(node: HtmlElement) -> str:
+    """class, id and data-* values, lower-cased: what a template names an element."""
+    values = [node.get("class"), node.get("id")]
+    values += [v for k, v in node.attrib.items() if k.startswith("data-")]
+    return " ".join(v for v in values if v).lower()
 
 
 def _is_up(href: str, url: str) -> bool:

@@ -206,6 +206,54 @@ def test_logo_and_section_h1s_are_not_the_headline() -> None:
     }
 
 
+BREADCRUMB_HEAD = (
+    jsonld({"@type": "NewsArticle", "headline": "Storm floods coast, 14 rescued"})
+    + '<meta property="og:title" content="Coastal storm: Storm floods northern coast">'
+    + "<title>Storm floods coast, 14 rescued | Daily Planet</title>"
+)
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "kicker"),
+    [
+        ('<nav class="crumbs"><ol>{}</ol></nav>', '<span data-cy="kicker">Coastal storm</span>'),
+        ('<div role="navigation"><ol>{}</ol></div>', '<span class="overline">Coastal storm</span>'),
+        ('<div class="breadcrumbs"><ol>{}</ol></div>', "<span>Coastal storm</span>"),
+    ],
+)
+def test_a_breadcrumb_h1_gives_way_to_the_articles_own_header(crumbs: str, kicker: str) -> None:
+    # The shape of n-tv's and RheinischePost's pages: the only <h1> is the breadcrumb's
+    # last item (the page's SEO title); the article's header is an <h2>, kicker + headline.
+    items = '<li><a href="/">Home</a></li><li><h1>Storm floods coast, 14 rescued</h1></li>'
+    header = f'<header><h2>{kicker}<span class="headline">Storm floods northern coast</span></h2>'
+    body_top = f"{header}<p class='byline'>By Ann Lee</p></header>"
+    html = page(head=BREADCRUMB_HEAD, body_top=body_top).replace(
+        "<main>", "<main>" + crumbs.format(items)
+    )
+    article = extract_article(html, URL)
+    assert article.headlines["visible"] == "Coastal storm: Storm floods northern coast"
+    assert article.headlines["title"] == "Storm floods coast, 14 rescued"
+    assert article.byline == "Ann Lee"
+    assert "Storm floods northern coast" not in article.body
+
+
+def test_an_h1_in_the_articles_header_stays_the_visible_headline() -> None:
+    # The site's name in an <h1> of the page's header, a breadcrumb, an <h2> in the article
+    # that one of the claims repeats: the <h1> of the article's header is the headline.
+    crumbs = '<nav class="breadcrumb"><ol><li><a href="/">Home</a></li></ol></nav>'
+    site = '<header role="banner"><h1>Daily Planet</h1></header>'
+    body_top = (
+        "<header><h1>Storm floods northern coast</h1><p class='byline'>By Ann Lee</p></header>"
+        "<h2>Coastal storm: Storm floods northern coast</h2>"
+    )
+    html = page(head=BREADCRUMB_HEAD, body_top=body_top).replace("<main>", site + crumbs + "<main>")
+    assert extract_article(html, URL).headlines["visible"] == "Storm floods northern coast"
+    # A breadcrumb's <h1> with no article heading to give way to is still shown.
+    items = '<li><a href="/">Home</a></li><li><h1>Storm floods coast, 14 rescued</h1></li>'
+    html = page(head=BREADCRUMB_HEAD).replace("<main>", f'<nav class="crumbs">{items}</nav><main>')
+    assert extract_article(html, URL).headlines["visible"] == "Storm floods coast, 14 rescued"
+
+
 @pytest.mark.parametrize(
     "title",
     [
