@@ -191,17 +191,22 @@ def request_block(exchange: HttpExchange, target_uri: str) -> bytes:
 
 
 # What a 304 says about the page it stands for: the fields RFC 9110 15.4.5 has it repeat
-# from the 200, and Last-Modified. The rest (Server, cookies, CDN trace headers) is
-# noise repeated on every recheck, which is what archive size grows with.
+# from the 200. The rest (Server, cookies, CDN trace headers) is noise repeated on every
+# recheck, which is what archive size grows with.
 NOT_MODIFIED_FIELDS = frozenset(
-    ["date", "etag", "last-modified", "cache-control", "expires", "vary", "content-location"]
+    ["date", "etag", "cache-control", "expires", "vary", "content-location"]
 )
 
 
-def not_modified_head(exchange: HttpExchange) -> bytes:
-    """A 304's status line and the headers that describe the unchanged page, as received."""
-    kept = [(n, v) for n, v in exchange.response_headers if n.lower() in NOT_MODIFIED_FIELDS]
-    return http_head(status_line(exchange), kept)
+def not_modified_headers(exchange: HttpExchange) -> list[tuple[str, str]]:
+    """The headers of a 304 that describe the unchanged page, as received, in order.
+
+    Last-Modified only without an ETag: RFC 9110 15.4.5 names it as the metadata a 304
+    may add for that case, the ETag being the validator otherwise.
+    """
+    names = {n.lower() for n, _ in exchange.response_headers}
+    kept = NOT_MODIFIED_FIELDS if "etag" in names else NOT_MODIFIED_FIELDS | {"last-modified"}
+    return [(n, v) for n, v in exchange.response_headers if n.lower() in kept]
 
 
 def response_block(exchange: HttpExchange, *, with_body: bool = True) -> bytes:

@@ -8,12 +8,13 @@ sha1 Base32 digests; bodies kept content-encoded and de-chunked. Record ids come
 A 304 is a server-not-modified revisit with no block (WARC 1.1 6.7.3 allows it): pywb
 replays a revisit whose own HTTP head is a 3xx as that head, an empty 304 page, and only
 resolves an empty one to its original (WARC-Refers-To-Target-URI, -Date, and the
-original's WARC-Payload-Digest). The 304's status line and the headers that describe the
-page (validators, caching, Date) follow the request in a metadata record that refers to
-the revisit: what the server said about the page is kept, its per-response noise is not.
+original's WARC-Payload-Digest). The 304's headers that describe the page (validators,
+caching, Date) are kept in the revisit's own WARC header, as JSON in a WARC-JSON-Metadata
+field (see not_modified_json): what the server said about the page is kept, its
+per-response noise is not, and a 304 costs two records, not three.
 
 Record ids share a per-process prefix (RecordIds), so that the ids inside one gzip member
-compress against each other (tests/test_recrawl_size.py bounds a 304's three records).
+compress against each other (tests/test_recrawl_size.py bounds a 304's two records).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import itertools
+import json
 import os
 import re
 import threading
@@ -33,15 +35,16 @@ from archive.digest import sha1_base32
 from archive.http_message import (
     clean_text,
     header,
-    not_modified_head,
+    not_modified_headers,
     request_block,
     response_block,
 )
 
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/"
-# Under the page's own URI, replay tools would index this head as a capture of the page.
-NOT_MODIFIED_URN = "urn:redline:not-modified:"
+# The extension field Browsertrix, warcio and pywb use for JSON about a record (pywb copies
+# it into its CDXJ lines). On a server-not-modified revisit it holds the 304's head.
+JSON_METADATA = "WARC-JSON-Metadata"
 TRUNCATION_REASONS = ("length", "time", "disconnect")
 # Characters that may stay as they are in a URI (RFC 3986 reserved + unreserved, and '%').
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
@@ -188,8 +191,7 @@ Record = tuple[Fields, bytes]
 def capture_records(
     exchange: HttpExchange, revisit_of: RevisitOf | None, new_id: NewId
 ) -> tuple[list[Record], str | None]:
-    """(records, payload digest) of one capture: the response or revisit, its request,
-    and for a server-not-modified revisit the metadata record holding the 304's head."""
+    """(records, payload digest) of one capture: the response or revisit, then its request."""
     uri = encode_uri(exchange.url)
     date = warc_date(exchange.date)
     common = _capture_fields(exchange, uri, date)
@@ -204,10 +206,7 @@ def capture_records(
     block = request_block(exchange, uri)
     request += [("WARC-Block-Digest", sha1_base32(block))]
     request += [("Content-Type", "application/http;msgtype=request")]
-    records = [first, (request, block)]
-    if revisit_of is not None and revisit_of.profile == "server-not-modified":
-        records.append(_not_modified_head(exchange, uri, date, first_id, new_id))
-    return records, digest
+    return [first, (request, block)], digest
 
 
 def _capture_fields(exchange: HttpExchange, uri: str, date: str) -> Fields:
@@ -252,6 +251,7 @@ def _revisit_record(
         fields.append(("WARC-Truncated", "length"))
     else:
         block = b""  # no 3xx head for pywb to replay in place of the original
+        fields.append((JSON_METADATA, not_modified_json(exchange)))
     if digest:
         fields.append(("WARC-Payload-Digest", digest))
     fields += [("WARC-Block-Digest", sha1_base32(block))]
@@ -259,17 +259,21 @@ def _revisit_record(
     return (fields, block), digest
 
 
-def _not_modified_head(
-    exchange: HttpExchange, uri: str, date: str, revisit_id: str, new_id: NewId
-) -> Record:
-    """The 304's status line and validators as received, about the (empty) revisit."""
-    block = not_modified_head(exchange)
-    fields = metadata_fields(
-        new_id(), refers_to=revisit_id, target_uri=NOT_MODIFIED_URN + uri, date=date
-    )
-    fields += [("WARC-Block-Digest", sha1_base32(block))]
-    fields.append(("Content-Type", "application/http;msgtype=response"))
-    return fields, block
+def not_modified_json(exchange: HttpExchange) -> str:
+    """The 304's head as one line of JSON, the value of the revisit's WARC-JSON-Metadata:
+
+        {"not_modified":[["Date","Wed, 02 Dec 2026 10:53:58 GMT"],["ETag","\\"v1\\""]]}
+
+    The headers of the not-modified answer (its status, the revisit's profile says) that
+    describe the page (http_message.not_modified_headers): [name, value] pairs as received,
+    in order, repeats kept, the text being the header bytes read as latin-1. No reason
+    phrase: Twisted does not give the server's, so it would be ours. ASCII only, every
+    control character escaped (DEL too, which json leaves alone): a WARC field value is one
+    line of text without CTLs (WARC 1.1 section 4).
+    """
+    pairs = [list(pair) for pair in not_modified_headers(exchange)]
+    text = json.dumps({"not_modified": pairs}, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("\x7f", "\\u007f")
 
 
 def metadata_fields(record_id: str, *, refers_to: str, target_uri: str, date: str) -> Fields:

@@ -7,6 +7,7 @@ the file, the record and what is wrong; an empty list means the file meets the c
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 import zlib
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archive.digest import EMPTY_SHA1
-from archive.warc_build import REVISIT_PROFILE, WARC_VERSION
+from archive.warc_build import JSON_METADATA, REVISIT_PROFILE, WARC_VERSION
 from archive.warc_reader import iter_raw_records
 from archive.warc_records import RawRecord, WarcFault, WarcRecord, to_warc_record
 
@@ -159,7 +160,21 @@ def _check_headers(raw: RawRecord, record: WarcRecord, info_ids: set[str | None]
     ip = record.headers.get("WARC-IP-Address")
     if ip is not None and not _is_rfc5952(ip):
         problems.append(f"WARC-IP-Address {ip!r} is not an address in RFC 5952 form")
+    metadata = raw.field(JSON_METADATA)
+    if metadata is not None and not _is_json_object_text(metadata):
+        problems.append(f"{JSON_METADATA} is not a JSON object in one line of printable ASCII")
     return problems
+
+
+def _is_json_object_text(value: str) -> bool:
+    """What warc_build writes: ASCII without control characters (a WARC field is one line),
+    holding a JSON object."""
+    if not value.isascii() or re.search(r"[\x00-\x1f\x7f]", value):
+        return False
+    try:
+        return isinstance(json.loads(value), dict)
+    except ValueError:
+        return False
 
 
 def _check_uri(uri: str | None) -> list[str]:

@@ -86,8 +86,8 @@ class WarcWriter:
     """Writes captures into rotating `<name>.warc.gz.open` files, renamed on close.
 
     Every record is one gzip member, flushed once written, so a killed process loses at
-    most the record being written. A capture (response/revisit + request, and a 304's
-    head) never spans files.
+    most the record being written. A capture (response/revisit + request) never spans
+    files.
     `clock` gives file opening times and resource dates, `new_id` every WARC-Record-ID,
     `name_file` (given the opening time) a file name in place of the usual pattern.
     """
@@ -130,8 +130,7 @@ class WarcWriter:
     def write_exchange(
         self, exchange: HttpExchange, revisit_of: RevisitOf | None = None
     ) -> WarcLocation:
-        """Response (or revisit) + request (+ a 304's head), adjacent in one file;
-        the location of the first."""
+        """Response (or revisit) + request, adjacent in one file; the location of the first."""
         records, digest = capture_records(exchange, revisit_of, self.new_id)
         with self._lock:
             self._prepare_file()
@@ -243,8 +242,10 @@ def default_warcinfo(host: str) -> dict[str, str]:
         "description": "News pages captured by redline. Records are self-consistent, not "
         "byte-exact wire copies: header case, order and reason phrases may differ from the "
         "wire, bodies are stored de-chunked with their content-coding kept. A 304 is a "
-        "server-not-modified revisit without block; its status line, Date, validators and "
-        "caching headers follow its request in a metadata record.",
+        "server-not-modified revisit without block; the 304's headers that describe the "
+        "page (Date, validators, caching) are in its WARC-JSON-Metadata field, as JSON "
+        '{"not_modified": [["Date", "..."], ["ETag", "..."], ...]}: [name, value] pairs as '
+        "received, in order (Last-Modified only when there is no ETag, RFC 9110 15.4.5).",
     }
 
 

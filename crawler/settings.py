@@ -9,6 +9,9 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 USER_AGENT = "redline (+https://github.com/redline-news/redline)"
+# HTML first, anything else (feeds, sitemaps) accepted. Shorter than Scrapy's default
+# (Firefox's list, which adds XHTML and XML), and every recheck's request record keeps it.
+DEFAULT_REQUEST_HEADERS = {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "en"}
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 

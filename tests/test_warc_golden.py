@@ -39,7 +39,6 @@ KINDS = [
     None,
     "revisit-server-not-modified",
     None,
-    "metadata-not-modified-head",
     "metadata",
     "resource",
 ]
@@ -70,8 +69,8 @@ def exchange(**changes) -> HttpExchange:
 
 
 def write_golden_file(directory: Path) -> Path:
-    """warcinfo, a capture, two revisits of it (the 304's with its head), metadata and a
-    resource: all bytes pinned."""
+    """warcinfo, a capture, two revisits of it (the 304's head in its WARC header),
+    metadata and a resource: all bytes pinned."""
     info = {"software": "redline/golden", "hostname": "golden.example", "operator": "tests"}
     writer = WarcWriter(
         directory,
@@ -85,6 +84,9 @@ def write_golden_file(directory: Path) -> Path:
         of = RevisitOf(first.record_id, exchange().url, first.date, first.payload_digest, "")
         for profile in ("identical-payload-digest", "server-not-modified"):
             changes = {"status": 304, "body": b""} if profile == "server-not-modified" else {}
+            if changes:  # with the 304's own Date, kept as evidence; Server is noise
+                date = ("Date", "Sat, 28 Nov 2026 04:00:01 GMT")
+                changes["response_headers"] = [("Server", "nginx"), date, ("ETag", '"v1"')]
             revisit = RevisitOf(**{**of.__dict__, "profile": profile})
             writer.write_exchange(exchange(**changes), revisit)
         writer.write_metadata(

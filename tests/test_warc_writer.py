@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from archive.digest import sha1_base32
 from archive.warc_lint import NAME_PATTERN, lint_warc, lint_warcs
@@ -24,6 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 WARCIO = ROOT / ".venv" / "bin" / "warcio"
 WHEN = datetime(2026, 11, 28, 4, 0, 0, 123456, tzinfo=timezone.utc)
 HTML = b"<html><h1>Gunman kills 10</h1><p>Story text.</p></html>"
+# A 304 whose header text could break a WARC header line if copied into one unescaped:
+# a latin-1 byte, DEL, quotes, a line break (header injection) and text beyond latin-1.
+AWKWARD_304 = [
+    ("Server", "nginx"),
+    ("ETag", 'W/"caf\xe9\x7f"'),
+    ("Date", "Sat, 28 Nov 2026 04:00:00 GMT\r\nWARC-Type: response"),
+    ("Vary", "Accept-Encoding, \u2603"),
+]
 
 
 def exchange(**changes) -> HttpExchange:
@@ -78,7 +90,9 @@ def write_everything(writer: WarcWriter) -> dict[str, object]:
     same = RevisitOf(**{**of.__dict__, "profile": "identical-payload-digest"})
     out["revisit"] = writer.write_exchange(exchange(), same)
     not_modified = RevisitOf(**{**of.__dict__, "profile": "server-not-modified"})
-    out["304"] = writer.write_exchange(exchange(status=304, body=b""), not_modified)
+    out["304"] = writer.write_exchange(
+        exchange(status=304, body=b"", response_headers=AWKWARD_304), not_modified
+    )
     out["metadata"] = writer.write_metadata(
         refers_to=plain.record_id, target_uri=exchange().url, date=plain.date, payload=b"{}"
     )
@@ -150,6 +164,37 @@ def test_revisits_refer_to_the_original(written):
     assert not_modified.headers["WARC-Profile"].endswith("/server-not-modified")
     assert not_modified.http_status == 304
     assert not_modified.payload_digest == where["plain"].payload_digest  # never the empty digest
+
+
+def test_the_304_head_is_one_escaped_line_of_json_in_the_revisit_header(written):
+    """Kept as evidence without a block (pywb would replay a 3xx block in place of the
+    page): the page-describing headers, as received, readable back exactly."""
+    path, where = written
+    raw = next(r for r in iter_raw_records(path, []) if r.offset == where["304"].offset)
+    assert (raw.field("WARC-Type"), raw.block) == ("revisit", b"")
+    with path.open("rb") as handle:
+        handle.seek(where["304"].offset)
+        record = next(iter(ArchiveIterator(handle)))
+        text = record.rec_headers.get_header("WARC-JSON-Metadata")
+    assert text == raw.field("WARC-JSON-Metadata") and text.isascii()
+    assert text.isprintable() and "\x7f" not in text
+    assert json.loads(text) == {"not_modified": [[n, v] for n, v in AWKWARD_304[1:]]}
+    names = [name for name, _ in raw.fields]
+    assert names.count("WARC-Type") == 1  # the injected line stayed inside the value
+
+
+@pytest.mark.parametrize("bad", [b'{"not_modified":[["ETag","caf\xc3\xa9"]]}', b"[1]", b"{"])
+def test_lint_flags_json_metadata_that_is_not_an_ascii_json_object(written, bad):
+    path, _ = written
+    data, members = path.read_bytes(), []
+    while data:  # each record's gzip member, inflated
+        inflater = zlib.decompressobj(31)
+        members.append(inflater.decompress(data))
+        data = inflater.unused_data
+    spoilt = [re.sub(rb"(WARC-JSON-Metadata: )[^\r]*", lambda m: m[1] + bad, r) for r in members]
+    assert spoilt != members
+    path.write_bytes(b"".join(gzip.compress(r) for r in spoilt))
+    assert [p for p in lint_warc(path) if "WARC-JSON-Metadata" in p] != []
 
 
 def test_transfer_encoding_is_renamed_over_a_dechunked_body(tmp_path):
