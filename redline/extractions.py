@@ -86,7 +86,8 @@ class Extractions:
     def early(self, row, record, selectors: Selectors | None) -> None:
         """While the files are read (workers warmed): a capture that looks like one to
         extract, started now so the workers have work before the tracker has its order.
-        At most EARLY per worker; if a stored extraction turns up, the result goes unused."""
+        At most EARLY per worker (before the tracker takes any); if a stored extraction
+        turns up, the result goes unused."""
         if self.pool is not None and len(self.ahead) < EARLY * self.pool.size:
             self.ahead[row.record_id] = self.pool.submit(record.payload, row.url, selectors)
 
@@ -125,7 +126,7 @@ class Extractions:
         place = self.place.get(row.record_id)
         if place is not None:
             self._submit_until(place + 1 + AHEAD * self.pool.size)
-        ahead = self.ahead.get(row.record_id)
+        ahead = self.ahead.pop(row.record_id, None)  # kept in `known` from now on
         found = ahead.result() if ahead else extract_data(record.payload, row.url, selectors)
         data = {**found, "extractor": f"redline-extract/{EXTRACTOR_VERSION}"}
         self.known[row.record_id] = data
