@@ -6,13 +6,14 @@ On the local newsroom (N byte-identical articles, noise off), and again on real 
   1. bare Scrapy (same settings, nothing archived): the baseline,
   2. `redline crawl` archiving only (REDLINE_TRACK off): the WARC capture cost,
   3. `redline crawl` with extraction (in worker processes), diffing and indexing,
-  4. the same full crawl by the baseline commit (`--baseline`, unpacked beside this tree),
+  4. the same full crawl by each baseline commit (`--baseline`, unpacked beside this tree:
+     e46f416 is main before the speed work, 2812af4 the code whose figures issue 14 quotes),
   5. on the newsroom, again unchanged (conditional requests: 304 -> revisit records).
 Prints pages per second, ratios, archive bytes per article, extraction ms per page
 (median, p95, in-process), and the crawls' peak memory (the crawl process, and with its
 extraction workers); then the peak of a `--memory-pages` crawl against an N-page one.
 
-    .venv/bin/python bench/crawl.py [--articles 2000] [--baseline e46f416] [--copies 3]
+    .venv/bin/python bench/crawl.py [--articles 2000] [--baseline e46f416,2812af4] [--copies 3]
                                     [--memory-pages 20000]
 """
 
@@ -129,7 +130,7 @@ def bare(sitemap: str) -> Run:
 
 
 def unpack(commit: str, into: Path) -> Path:
-    tree = into / "baseline"
+    tree = into / f"baseline-{commit}"
     tree.mkdir()
     archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
@@ -160,7 +161,7 @@ def report(title: str, n: int, runs: dict[str, Run], ms: tuple[float, float]) ->
         "bare": "bare Scrapy (baseline)",
         "archive": "redline, archiving only",
         "full": "redline, archive+extract+index",
-        "before": "  the same, baseline commit",
+        **{key: f"  the same, {key[7:]}" for key in runs if key.startswith("before ")},
         "again": "redline, unchanged recrawl",
     }
     for key, label in labels.items():
@@ -168,14 +169,18 @@ def report(title: str, n: int, runs: dict[str, Run], ms: tuple[float, float]) ->
             continue
         run = runs[key]
         line = f"  {label:32} {n / run.seconds:8.1f} pages/s  ratio {base / run.seconds:.2f}"
-        if key == "full" and "before" in runs:
-            line += f"  ({runs['before'].seconds / run.seconds:.2f}x the baseline commit)"
+        if key == "full":
+            line += "".join(
+                f"  {runs[k].seconds / run.seconds:.2f}x {k[7:]}"
+                for k in labels
+                if k[:7] == "before "
+            )
         if key != "bare":
             line += f"  peak RSS {mb(run.peak_main)} ({mb(run.peak_tree)} with workers)"
         print(line)
 
 
-def newsroom_bench(n: int, tmp: Path, tree: Path | None) -> None:
+def newsroom_bench(n: int, tmp: Path, trees: dict[str, Path]) -> None:
     with Newsroom.bulk(n, noise=False) as room:
         sitemap = f"{room.base_url}/sitemap-index.xml"
         pattern = f"{room.base_url}/\\\\d{{4}}/\\\\d{{2}}/"
@@ -183,9 +188,9 @@ def newsroom_bench(n: int, tmp: Path, tree: Path | None) -> None:
         assert int(runs["bare"].out) == n, f"bare Scrapy fetched {runs['bare'].out} of {n}"
         runs["archive"], _ = redline_pass(tmp / "archive-only", sitemap, pattern, track=False)
         runs["full"], full = redline_pass(tmp / "full", sitemap, pattern, track=True)
-        if tree is not None:
-            runs["before"], _ = redline_pass(tmp / "before", sitemap, pattern, track=True,
-                                             tree=tree)  # fmt: skip
+        for commit, tree in trees.items():
+            runs[f"before {commit}"], _ = redline_pass(tmp / f"before-{commit}", sitemap,
+                                                       pattern, track=True, tree=tree)  # fmt: skip
         first_bytes = archive_bytes(tmp / "full")
         runs["again"], again = redline_pass(tmp / "full", sitemap, pattern, track=True)
         added = archive_bytes(tmp / "full") - first_bytes
@@ -197,7 +202,7 @@ def newsroom_bench(n: int, tmp: Path, tree: Path | None) -> None:
     print(f"  archive bytes per article, unchanged recrawl: {added / n:8.0f}")
 
 
-def real_bench(copies: int, tmp: Path, tree: Path | None) -> None:
+def real_bench(copies: int, tmp: Path, trees: dict[str, Path]) -> None:
     if not CORPUS.is_dir():
         print(f"real pages: skipped, no corpus at {CORPUS}")
         return
@@ -208,9 +213,9 @@ def real_bench(copies: int, tmp: Path, tree: Path | None) -> None:
         n = int(runs["bare"].out)
         runs["archive"], _ = redline_pass(tmp / "real-archive", sitemap, pattern, track=False)
         runs["full"], full = redline_pass(tmp / "real-full", sitemap, pattern, track=True)
-        if tree is not None:
-            runs["before"], _ = redline_pass(tmp / "real-before", sitemap, pattern, track=True,
-                                             tree=tree)  # fmt: skip
+        for commit, tree in trees.items():
+            runs[f"before {commit}"], _ = redline_pass(tmp / f"real-before-{commit}", sitemap,
+                                                       pattern, track=True, tree=tree)  # fmt: skip
         body = room.route("/corpus/sitemap-1.xml").body.decode()
         urls = [u.split("</loc>")[0] for u in body.split("<loc>")[1:]]
         ms = extraction_ms(room, urls)
@@ -239,17 +244,23 @@ def memory_bench(small: int, large: int, tmp: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--baseline", default="e46f416", help="commit to compare ('' = none)")
+    parser.add_argument(
+        "--baseline", default="e46f416,2812af4", help="commits to compare, comma-separated"
+    )
     parser.add_argument("--copies", type=int, default=3, help="URLs per real page")
     parser.add_argument("--memory-pages", type=int, default=20000, help="0 = skip")
+    parser.add_argument("--only", choices=["newsroom", "real", "memory"], help="one section")
     args = parser.parse_args()
-    print(f"{len(os.sched_getaffinity(0))} cores; baseline commit: {args.baseline or 'none'}")
+    commits = [c for c in args.baseline.split(",") if c]
+    print(f"{len(os.sched_getaffinity(0))} cores; baseline commits: {', '.join(commits) or 'none'}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        tree = unpack(args.baseline, tmp) if args.baseline else None
-        newsroom_bench(args.articles, tmp, tree)
-        real_bench(args.copies, tmp, tree)
-        if args.memory_pages:
+        trees = {commit: unpack(commit, tmp) for commit in commits}
+        if args.only in (None, "newsroom"):
+            newsroom_bench(args.articles, tmp, trees)
+        if args.only in (None, "real"):
+            real_bench(args.copies, tmp, trees)
+        if args.memory_pages and args.only in (None, "memory"):
             print("memory: full crawls of the newsroom")
             memory_bench(args.articles, args.memory_pages, tmp)
 
