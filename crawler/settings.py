@@ -11,7 +11,14 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "redline (+https://github.com/redline-news/redline)"
 # HTML first, anything else (feeds, sitemaps) accepted. Shorter than Scrapy's default
 # (Firefox's list, which adds XHTML and XML), and every recheck's request record keeps it.
-DEFAULT_REQUEST_HEADERS = {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "en"}
+# Only content-codings replay tools decode (warcio and pywb: gzip, br; not zstd, which
+# Scrapy would offer when zstandard is installed): bodies are archived as sent. No
+# deflate: servers all speak gzip, and every recheck's request record repeats the list.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": "gzip, br",
+}
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 
