@@ -4,6 +4,8 @@
 is the polite default every pass runs with.
 """
 
+from importlib.util import find_spec
+
 BOT_NAME = "redline"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -14,10 +16,11 @@ USER_AGENT = "redline (+https://github.com/redline-news/redline)"
 # Only content-codings replay tools decode (warcio and pywb: gzip, br; not zstd, which
 # Scrapy would offer when zstandard is installed): bodies are archived as sent. No
 # deflate: servers all speak gzip, and every recheck's request record repeats the list.
+# br only when Scrapy can decode it here (the brotli module).
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,*/*;q=0.8",
     "Accept-Language": "en",
-    "Accept-Encoding": "gzip, br",
+    "Accept-Encoding": "gzip, br" if find_spec("brotli") or find_spec("brotlicffi") else "gzip",
 }
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
