@@ -16,12 +16,18 @@ from .session import CrawlSession
 logger = logging.getLogger(__name__)
 
 
+# The sitemap protocol allows 50 MB uncompressed: a sitemap may inflate that far even
+# when pages are held to less.
+SITEMAP_BYTES = 50 * 1024 * 1024
+
+
 class FetchBookkeeping:
     """Stamps the request start (the capture's WARC-Date) and bounds decompression.
 
     Sits at 595, next to the downloader: its process_request runs after every header
     is set, and its process_response runs before HttpCompressionMiddleware (590)
-    decodes the body, so a gzip bomb is refused instead of inflated.
+    decodes the body, so a gzip bomb is refused instead of inflated. An article page
+    never inflates past max_page_bytes; a feed or sitemap up to the sitemap protocol's cap.
     """
 
     def __init__(self, max_decoded_bytes: int):
@@ -29,14 +35,16 @@ class FetchBookkeeping:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FetchBookkeeping:
-        limit = crawler.settings.getint("REDLINE_MAX_DECODED_BYTES", 100_000_000)
+        limit = crawler.settings.getint("REDLINE_MAX_DECODED_BYTES", 20_000_000)
         return cls(limit)
 
     def process_request(self, request, spider=None):
         request.meta["redline_fetch_date"] = datetime.now(timezone.utc)
 
     def process_response(self, request, response, spider=None):
-        request.meta.setdefault("download_maxsize", self.max_decoded_bytes)
+        article = "recheck" in request.meta
+        limit = self.max_decoded_bytes if article else max(self.max_decoded_bytes, SITEMAP_BYTES)
+        request.meta.setdefault("download_maxsize", limit)
         return response
 
 

@@ -34,7 +34,7 @@ def crawl_settings(
             "REDLINE_TRACK": track,
             "REDLINE_PROGRESS": progress,
             "USER_AGENT": config.user_agent,
-            "REDLINE_MAX_DECODED_BYTES": max(100_000_000, 5 * config.max_page_bytes),
+            "REDLINE_MAX_DECODED_BYTES": config.max_page_bytes,
         },
         priority="cmdline",
     )

@@ -22,7 +22,7 @@ from tests.test_crash import capture_records, wait_for_open_warc
 TABLE_SITE = """
 [[sites]]
 name = "tables"
-start_urls = ["{base}/bad/tables.html"]
+start_urls = ["{base}/bad/links.html"]
 article_pattern = "^{pattern}/bad/table$"
 """
 
@@ -56,6 +56,40 @@ def test_a_page_that_hangs_extraction_costs_one_failure_not_the_pass(tmp_path):
         if r.warc_type == "metadata" and (r.target_uri or "").endswith("/bad/table")
     ]
     assert metadata and metadata[0]["error"] == "extraction took longer than 1 s"
+
+
+BOMB_SITE = """
+[[sites]]
+name = "bombs"
+start_urls = ["{base}/bad/links.html"]
+article_pattern = "^{pattern}/bad/gzip-bomb$"
+"""
+
+
+def test_an_article_page_never_inflates_past_max_page_bytes(tmp_path):
+    """100 kB of gzip that inflates to 110 MB, on an article URL, with max_page_bytes 1 MB:
+    archived as sent, decoded no further than the limit (the crawl's peak memory says so)."""
+    with Newsroom(articles=3, seed=8, noise=False) as room:
+        pattern = room.base_url.replace(".", "\\\\.")
+        config = write_config(tmp_path, room.base_url, max_page_bytes=1_000_000,
+                              extra=BOMB_SITE.format(base=room.base_url, pattern=pattern))  # fmt: skip
+        with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--json"],
+                cwd=tmp_path, stdout=out, stderr=err,
+                env=dict(os.environ, PYTHONWARNINGS="ignore", REDLINE_EXTRACT_WORKERS="0"),
+            )  # fmt: skip
+            _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
+            process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0, (tmp_path / "err").read_text()[-3000:]
+    summary = json.loads((tmp_path / "out").read_text())
+    assert summary["new_articles"] == 3, "the rest of the pass went on"
+    bombs = [r for p in (tmp_path / "archive").glob("*.warc.gz")
+             for r in iter_records(p, [], max_record_bytes=2_000_000)
+             if r.warc_type == "response" and r.target_uri.endswith("/bad/gzip-bomb")]  # fmt: skip
+    assert len(bombs) == 1 and bombs[0].length < 100_000, "archived as sent, gzip-encoded"
+    peak_mb = usage.ru_maxrss / 1024  # kB on Linux
+    assert peak_mb < 140, f"the crawl inflated the bomb: peak {peak_mb:.0f} MB"  # ~95 MB
 
 
 def workers_of(pid: int) -> list[int]:

@@ -17,7 +17,7 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from redline.newsroom.bad import broken_html, gzip_bomb, huge_page, huge_table, table_links
+from redline.newsroom.bad import broken_html, gzip_bomb, huge_page, huge_table, bad_links
 from redline.newsroom.corpus import CorpusPages
 from redline.newsroom.feeds import (
     render_atom,
@@ -176,7 +176,7 @@ class Newsroom:
         # Fixed pages are built outside the lock: /slow sleeps and the bomb takes a while.
         stateless = {"/slow": self._slow, "/bad/gzip-bomb": gzip_bomb, "/bad/huge": huge_page,
                      "/bad/broken.html": broken_html, "/bad/table": huge_table,
-                     "/bad/tables.html": table_links}  # fmt: skip
+                     "/bad/links.html": bad_links}  # fmt: skip
         if path in stateless:
             return stateless[path]()
         with self._lock:

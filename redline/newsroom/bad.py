@@ -56,6 +56,6 @@ def huge_table() -> Reply:
     return Reply(200, _table_bytes(), compressible=False)
 
 
-def table_links() -> Reply:
-    """A page linking to the table, for a crawl's start_urls."""
-    return html_reply(200, render_links_page("Tables", ["/bad/table"]))
+def bad_links() -> Reply:
+    """A page linking to the table and the bomb, for a crawl's start_urls."""
+    return html_reply(200, render_links_page("Bad pages", ["/bad/table", "/bad/gzip-bomb"]))
