@@ -12,6 +12,7 @@ tracker decides that exactly as at ingest, then takes the stored extraction.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from concurrent.futures import Future
 from contextvars import ContextVar
@@ -63,6 +64,9 @@ class Extractions:
         self.submitted = 0  # how many of jobs were handed to the pool
         self.place: dict[str, int] = {}  # record id -> its place in jobs
         self.ahead: dict[str, Future] = {}  # record id -> its extraction in a worker
+        # (payload's SHA-1, URL, selectors) -> its extraction: the same page captured again
+        # in full (a mirror fetched daily, with no revisits) is extracted once
+        self.same: dict[tuple, Future] = {}
 
     def warm(self) -> None:
         """Start the workers now (they start while the files are read)."""
@@ -89,15 +93,21 @@ class Extractions:
         At most EARLY per worker (before the tracker takes any); if a stored extraction
         turns up, the result goes unused."""
         if self.pool is not None and len(self.ahead) < EARLY * self.pool.size:
-            self.ahead[row.record_id] = self.pool.submit(record.payload, row.url, selectors)
+            self._submit(row, record, selectors)
 
     def _submit_until(self, end: int) -> None:
-        assert self.pool is not None
         while self.submitted < min(end, len(self.jobs)):
             row, record, selectors = self.jobs[self.submitted]
             self.submitted += 1
             if row.record_id not in self.ahead:  # started early
-                self.ahead[row.record_id] = self.pool.submit(record.payload, row.url, selectors)
+                self._submit(row, record, selectors)
+
+    def _submit(self, row, record, selectors: Selectors | None) -> None:
+        assert self.pool is not None
+        key = (hashlib.sha1(record.payload).digest(), row.url, selectors)
+        if key not in self.same:
+            self.same[key] = self.pool.submit(record.payload, row.url, selectors)
+        self.ahead[row.record_id] = self.same[key]
 
     def remember(self, record, data: dict | None) -> bool:
         """Take one of our ingest metadata records; False for any other record."""
@@ -148,7 +158,8 @@ class Extractions:
         """Stop the workers; the names of the files written."""
         if self.pool is not None:
             self.pool.close()
-            self.pool, self.jobs, self.place, self.ahead, self.submitted = None, [], {}, {}, 0
+            self.pool, self.jobs, self.place, self.ahead, self.same = None, [], {}, {}, {}
+            self.submitted = 0
         return self.writer.close() if self.writer is not None else []
 
 
