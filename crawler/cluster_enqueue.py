@@ -16,7 +16,7 @@ from scrapy import Request
 from scrapy_redis import picklecompat
 
 from archive import index, index_queries
-from diffing.extract import EXTRACTOR_VERSION
+from diffing.extractor_version import EXTRACTOR_VERSION
 from redline.config import Config, Site
 from redline.errors import RedlineError
 from redline.planner import due_articles

@@ -16,7 +16,6 @@ from concurrent.futures import Future
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
-from diffing.extract import Selectors
 from diffing.extract_pool import extract_data
 from redline.capture_rules import REDIRECTS
 
@@ -54,7 +53,12 @@ def extracted(response, url: str, site) -> dict:
     return extract_data(response.body, url, selectors_of(site))
 
 
-def selectors_of(site) -> Selectors:
+def selectors_of(site):
+    """The site's CSS overrides; None without any (the extractor is not imported here)."""
+    if not (site.headline or site.byline or site.body):
+        return None
+    from diffing.extract import Selectors
+
     return Selectors(headline=site.headline, byline=site.byline, body=site.body)
 
 

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive.index_rows import CaptureRow, Verdict
 from diffing.article import Article
-from diffing.extract import EXTRACTOR_VERSION
+from diffing.extractor_version import EXTRACTOR_VERSION
 from redline.capture_rules import REDIRECTS
 
 from .capture import article_captures, header_pairs

@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 
 from diffing.article import Article
 from diffing.disclosure import notes_outside, read_disclosure
+from diffing.extractor_version import EXTRACTOR_VERSION
 from diffing.metadata import PageMetadata, clean_byline, collapse, read_metadata
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -43,15 +44,6 @@ _CHROME = re.compile(
     r"|(?:share|tweet|email|print|comment)(?:\s+(?:share|tweet|email|print|comment))*)\.?$",
     re.IGNORECASE,
 )
-
-
-# Bump whenever extraction gives a different Article for the same HTML, so an index built
-# by an earlier version is compared by re-extracting its previous revision, never by
-# reading the old extraction's output as an edit. 1: before headline forms (issue 12);
-# 2: before editors and affiliations were told apart from authors; 3: before links
-# labelled "By"/"Von:" were a byline source; 4: before a breadcrumb's <h1> gave way to
-# the article's own header heading, and a kicker was set off by ": ".
-EXTRACTOR_VERSION = 5
 
 
 class ExtractionError(Exception):

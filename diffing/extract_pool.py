@@ -22,20 +22,25 @@ from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING
 
-from diffing.extract import ExtractionError, Selectors, extract_article
+if TYPE_CHECKING:
+    from diffing.extract import Selectors
 
 # Forked from a fork server that imported the extractor once, never from the parent
 # itself: it may be a Twisted reactor with threads running. A worker starts in
 # milliseconds, so replacing one that crashed or hung is cheap.
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["diffing.extract_pool"])
+_CONTEXT.set_forkserver_preload(["diffing.extract_warm"])
 # A news page takes tens of milliseconds; a 5 MB table, half a minute.
 TIME_LIMIT = 20.0
 
 
 def extract_data(payload: bytes, url: str, selectors: Selectors | None) -> dict:
-    """The page's article, or why there is none; never raises for a page's content."""
+    """The page's article, or why there is none; never raises for a page's content.
+    The extractor is imported here: a process that hands pages to workers never loads it."""
+    from diffing.extract import ExtractionError, extract_article
+
     try:
         return {"article": extract_article(payload, url, selectors).to_dict()}
     except ExtractionError as exc:

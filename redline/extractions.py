@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from archive.capture_rules import from_refers_id, refers_id
 from diffing.article import Article
+from diffing.extractor_version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
     from diffing.extract import Selectors
@@ -31,19 +32,16 @@ AHEAD = 16  # pages handed to each worker ahead of the tracker: enough to never 
 EARLY = 48  # pages per worker started while the files are read (before the tracker's order)
 
 
-def __getattr__(name: str) -> str:
-    if name == "EXTRACTOR":  # as crawler.pipeline.EXTRACTOR (tested)
-        from diffing.extract import EXTRACTOR_VERSION
-
-        return f"redline-extract/{EXTRACTOR_VERSION}"
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+EXTRACTOR = f"redline-extract/{EXTRACTOR_VERSION}"  # as crawler.pipeline.EXTRACTOR (tested)
 
 
 def selectors_for(site) -> Selectors | None:
-    """The site's configured selectors (None without a site)."""
+    """The site's configured selectors (None without a site or without any)."""
+    if site is None or not (site.headline or site.byline or site.body):
+        return None
     from diffing.extract import Selectors
 
-    return Selectors(site.headline, site.byline, site.body) if site else None
+    return Selectors(site.headline, site.byline, site.body)
 
 
 class Extractions:
@@ -129,7 +127,6 @@ class Extractions:
         raise ExtractionError(data.get("error") or "extraction failed")
 
     def _run(self, row, record, selectors) -> dict:
-        from diffing.extract import EXTRACTOR_VERSION
         from diffing.extract_pool import extract_data
 
         self.extracted += 1
@@ -138,7 +135,7 @@ class Extractions:
             self._submit_until(place + 1 + AHEAD * self.pool.size)
         ahead = self.ahead.pop(row.record_id, None)  # kept in `known` from now on
         found = ahead.result() if ahead else extract_data(record.payload, row.url, selectors)
-        data = {**found, "extractor": f"redline-extract/{EXTRACTOR_VERSION}"}
+        data = {**found, "extractor": EXTRACTOR}
         self.known[row.record_id] = data
         if self.config is not None:
             self._write(row, data)
