@@ -37,7 +37,7 @@ from diffing.extract_pool import extract_data  # noqa: E402
 from redline.newsroom import Newsroom  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-CONFIG = """\
+SITE = """\
 archive_dir = "archive"
 database = "redline.db"
 [[sites]]
@@ -46,6 +46,10 @@ sitemaps = ["{sitemap}"]
 article_pattern = "^{pattern}"
 max_per_pass = 1000000
 """
+# The bulk newsroom's site, as the soak and the large crash tests crawl it too.
+CONFIG = SITE.replace("{sitemap}", "{base}/sitemap-index.xml").replace(
+    "{pattern}", "{pattern}/\\\\d{{4}}/\\\\d{{2}}/"
+)
 
 
 class Run:
@@ -112,7 +116,7 @@ def redline_pass(directory: Path, sitemap: str, pattern: str, *, track: bool,
     """One `redline crawl` pass, by the code in `tree` (this one, or the baseline's)."""
     directory.mkdir(exist_ok=True)
     config = directory / "redline.toml"
-    config.write_text(CONFIG.format(sitemap=sitemap, pattern=pattern.replace(".", "\\\\.")))
+    config.write_text(SITE.format(sitemap=sitemap, pattern=pattern.replace(".", "\\\\.")))
     code = (
         "import sys, json; from redline.config import load_config; from pathlib import Path;"
         "from crawler.run import run_pass;"
