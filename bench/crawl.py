@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from diffing.extract_pool import extract_data  # noqa: E402
 from redline.newsroom import Newsroom  # noqa: E402
+from tests.processes import descendants, status_kb  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SITE = """\
@@ -58,30 +59,6 @@ class Run:
         self.peak_main, self.peak_tree = peak_main, peak_tree
 
 
-def rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
-                kids = [int(k) for k in task.read_text().split()]
-            except OSError:
-                continue
-            found += kids
-            todo += kids
-    return found
-
-
 def timed(command: list[str], cwd: Path = ROOT) -> Run:
     """Run to the end, sampling the memory of the process and its children every 50 ms."""
     started = time.perf_counter()
@@ -92,8 +69,8 @@ def timed(command: list[str], cwd: Path = ROOT) -> Run:
 
     def sample() -> None:
         while process.poll() is None:
-            main = rss_kb(process.pid)
-            tree = main + sum(rss_kb(p) for p in descendants(process.pid))
+            main = status_kb(process.pid, "VmRSS")
+            tree = main + sum(status_kb(p, "VmRSS") for p in descendants(process.pid))
             peaks[0], peaks[1] = max(peaks[0], main), max(peaks[1], tree)
             time.sleep(0.05)
 

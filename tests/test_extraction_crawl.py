@@ -17,6 +17,7 @@ from archive.warc_reader import iter_records
 from redline.newsroom import Newsroom
 from tests.crawling import crawl, redline, write_config
 from tests.equivalence import differences, reindexed, tables
+from tests.processes import alive, descendants, status_kb
 from tests.test_crash import capture_records, wait_for_open_warc
 
 TABLE_SITE = """
@@ -81,7 +82,7 @@ def test_an_article_page_never_inflates_past_max_page_bytes(tmp_path):
             )  # fmt: skip
             peak_kb = 0
             while process.poll() is None:  # VmHWM: the crawl's own peak (ru_maxrss would
-                peak_kb = max(peak_kb, high_water_kb(process.pid))  # count ours pre-exec)
+                peak_kb = max(peak_kb, status_kb(process.pid, "VmHWM"))  # count ours pre-exec)
                 time.sleep(0.01)
     assert process.returncode == 0, (tmp_path / "err").read_text()[-3000:]
     summary = json.loads((tmp_path / "out").read_text())
@@ -92,37 +93,6 @@ def test_an_article_page_never_inflates_past_max_page_bytes(tmp_path):
     assert len(bombs) == 1 and bombs[0].length < 100_000, "archived as sent, gzip-encoded"
     peak_mb = peak_kb / 1024
     assert peak_mb < 140, f"the crawl inflated the bomb: peak {peak_mb:.0f} MB"  # ~95 MB
-
-
-def high_water_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def workers_of(pid: int) -> list[int]:
-    """The crawl's descendants (the fork server and the extraction workers)."""
-    found, todo = [], [pid]
-    while todo:
-        for children in Path(f"/proc/{todo.pop()}/task").glob("*/children"):
-            try:
-                kids = [int(k) for k in children.read_text().split()]
-            except OSError:
-                continue
-            found += kids
-            todo += kids
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
 
 
 def test_a_crawl_killed_while_its_workers_extract_loses_nothing_and_leaves_none(tmp_path):
@@ -136,11 +106,11 @@ def test_a_crawl_killed_while_its_workers_extract_loses_nothing_and_leaves_none(
         )  # fmt: skip
         wait_for_open_warc(archive, process)
         deadline = time.monotonic() + 30
-        while len(workers_of(process.pid)) < 3:  # the fork server and two workers
+        while len(descendants(process.pid)) < 3:  # the fork server and two workers
             assert process.poll() is None, "the crawl ended before its workers started"
             assert time.monotonic() < deadline, "no extraction workers within 30 s"
             time.sleep(0.02)
-        workers = workers_of(process.pid)
+        workers = descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         deadline = time.monotonic() + 30
