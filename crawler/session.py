@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import asdict
@@ -17,6 +18,8 @@ from redline import __version__
 from redline.config import Config
 from redline.reread import Rereader
 from redline.tracker import Tracker
+
+logger = logging.getLogger(__name__)
 
 
 class CrawlSession:
@@ -64,7 +67,11 @@ class CrawlSession:
         """The crawl's extraction workers, started on the first article page; None when
         REDLINE_EXTRACT_WORKERS is 0 (extraction then runs on the reactor thread)."""
         if self.pool is None and self.pool_size > 0:
-            self.pool = ExtractionPool(self.pool_size)
+            try:
+                self.pool = ExtractionPool(self.pool_size)
+            except OSError as exc:  # no process could be started: the pass goes on here
+                logger.warning("cannot start extraction workers (%s); extracting in-process", exc)
+                self.pool_size = 0
         return self.pool
 
     def fail(self, crawler: Crawler, message: str) -> None:

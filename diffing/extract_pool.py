@@ -13,6 +13,7 @@ The result of a page is the dict `extract_data` gives in-process, the same in bo
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -34,6 +35,7 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["diffing.extract_warm"])
 # A news page takes tens of milliseconds; a 5 MB table, half a minute.
 TIME_LIMIT = 20.0
+logger = logging.getLogger(__name__)
 
 
 def extract_data(payload: bytes, url: str, selectors: Selectors | None) -> dict:
@@ -108,6 +110,7 @@ class ExtractionPool:
         self._wake_reader, self._wake_writer = _CONTEXT.Pipe(duplex=False)
         self._workers = [self._start() for _ in range(self.size)]
         self._closing = False
+        self._broken: str | None = None  # why the workers are gone: pages run in-process
         self._thread = threading.Thread(target=self._dispatch, name="extract-pool", daemon=True)
         self._thread.start()
 
@@ -116,7 +119,11 @@ class ExtractionPool:
         with self._lock:
             if self._closing:
                 raise RuntimeError("the extraction pool is closed")
-            self._queue.append(task)
+            if self._broken is None:
+                self._queue.append(task)
+        if self._broken is not None:
+            task.future.set_result(extract_data(payload, url, selectors))
+            return task.future
         self._wake_writer.send_bytes(b".")
         return task.future
 
@@ -155,6 +162,30 @@ class ExtractionPool:
         return _Worker(process, parent)
 
     def _dispatch(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # noqa: BLE001 - e.g. no worker could be started again
+            self._fall_back(f"{type(exc).__name__}: {exc}")
+
+    def _fall_back(self, why: str) -> None:
+        """The workers are gone for good: every page waiting, and every page from now on,
+        is extracted in this process (slower, never lost, never a hung crawl)."""
+        logger.warning("extraction workers failed (%s); extracting in-process", why)
+        with self._lock:
+            self._broken = why
+            tasks = list(self._queue)
+            self._queue.clear()
+        for worker in self._workers:
+            if worker.task is not None:
+                tasks.insert(0, worker.task)
+                worker.task = None
+            if worker.process.is_alive():
+                worker.process.kill()
+        for task in tasks:
+            if not task.future.done():
+                task.future.set_result(extract_data(task.payload, task.url, task.selectors))
+
+    def _run(self) -> None:
         while True:
             self._hand_out()
             busy = [w for w in self._workers if w.task is not None]
@@ -207,7 +238,7 @@ class ExtractionPool:
         worker.process.kill()
         worker.process.join()
         worker.conn.close()
-        fresh = self._start()
-        worker.process, worker.conn = fresh.process, fresh.conn
         if task is not None:
             task.future.set_result({"error": why})
+        fresh = self._start()
+        worker.process, worker.conn = fresh.process, fresh.conn

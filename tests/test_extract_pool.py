@@ -72,3 +72,27 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except OSError:
         return True
+
+
+def test_when_no_worker_can_start_again_the_pages_are_extracted_here(caplog):
+    """A fork that fails (no memory, no process slots) after a worker died: the pool falls
+    back to extracting in this process; no page is lost and nothing waits forever."""
+    pages = newsroom_pages()
+    with ExtractionPool(workers=1, time_limit=60) as pool:
+        (pid,) = pool.worker_pids()
+        busy = pool.submit(_table_bytes(), URL)
+        queued = [pool.submit(page, URL) for page in pages[:3]]
+
+        def cannot_fork():
+            raise OSError(11, "Resource temporarily unavailable")
+
+        pool._start = cannot_fork  # type: ignore[method-assign]  # the next fork fails
+        time.sleep(0.5)
+        os.kill(pid, signal.SIGKILL)
+        assert busy.result(timeout=60)["error"].startswith("the extractor crashed")
+        assert [f.result(timeout=120) for f in queued] == [
+            extract_data(page, URL, None) for page in pages[:3]
+        ]
+        later = pool.submit(pages[3], URL)
+        assert later.done() and later.result() == extract_data(pages[3], URL, None)
+    assert "extracting in-process" in caplog.text
