@@ -108,7 +108,8 @@ class ExtractionPool:
         self._queue: deque[_Task] = deque()
         self._lock = threading.Lock()
         self._wake_reader, self._wake_writer = _CONTEXT.Pipe(duplex=False)
-        self._workers = [self._start() for _ in range(self.size)]
+        self._workers: list[_Worker] = []
+        self._started = threading.Event()
         self._closing = False
         self._broken: str | None = None  # why the workers are gone: pages run in-process
         self._thread = threading.Thread(target=self._dispatch, name="extract-pool", daemon=True)
@@ -151,6 +152,7 @@ class ExtractionPool:
         self.close()
 
     def worker_pids(self) -> list[int]:
+        self._started.wait()
         return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def _start(self) -> _Worker:
@@ -162,7 +164,12 @@ class ExtractionPool:
         return _Worker(process, parent)
 
     def _dispatch(self) -> None:
+        """Start the workers (here, not in the caller: the first start waits for the fork
+        server to load the extractor, and the caller goes on meanwhile), then hand out."""
         try:
+            for _ in range(self.size):
+                self._workers.append(self._start())
+            self._started.set()
             self._run()
         except Exception as exc:  # noqa: BLE001 - e.g. no worker could be started again
             self._fall_back(f"{type(exc).__name__}: {exc}")
@@ -170,6 +177,7 @@ class ExtractionPool:
     def _fall_back(self, why: str) -> None:
         """The workers are gone for good: every page waiting, and every page from now on,
         is extracted in this process (slower, never lost, never a hung crawl)."""
+        self._started.set()
         logger.warning("extraction workers failed (%s); extracting in-process", why)
         with self._lock:
             self._broken = why
