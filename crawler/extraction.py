@@ -17,7 +17,7 @@ from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
 from diffing.extract_pool import extract_data
-from redline.capture_rules import REDIRECTS
+from redline.extractions import selectors_for
 
 from .session import CrawlSession
 
@@ -26,21 +26,19 @@ FUTURE = "redline_extraction"  # response meta: the Future of the page's extract
 
 def start(item, session: CrawlSession) -> Future | None:
     """Send the item's page to the pool if it is one that gets extracted (a full 200
-    response, not a redirect left unfollowed); the Future also rides in its meta."""
+    response); the Future also rides in its meta."""
     response = item.get("response")
     captures = response.meta.get("redline_captures") if response is not None else None
     if not captures:
         return None
     capture = captures[-1][1]
     if capture.record_type != "response" or capture.http_status != 200:
-        return None
-    if capture.http_status in REDIRECTS:
-        return None
+        return None  # a revisit, a redirect left unfollowed, an error page: not extracted
     pool = session.extraction_pool()
     if pool is None:
         return None
     site = session.config.site(item["site"])
-    future = pool.submit(response.body, capture.url, selectors_of(site))
+    future = pool.submit(response.body, capture.url, selectors_for(site))
     response.meta[FUTURE] = future
     return future
 
@@ -50,16 +48,7 @@ def extracted(response, url: str, site) -> dict:
     future = response.meta.pop(FUTURE, None)
     if future is not None:
         return future.result()
-    return extract_data(response.body, url, selectors_of(site))
-
-
-def selectors_of(site):
-    """The site's CSS overrides; None without any (the extractor is not imported here)."""
-    if not (site.headline or site.byline or site.body):
-        return None
-    from diffing.extract import Selectors
-
-    return Selectors(headline=site.headline, byline=site.byline, body=site.body)
+    return extract_data(response.body, url, selectors_for(site))
 
 
 class InOrder:

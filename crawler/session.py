@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 from dataclasses import asdict
@@ -18,8 +17,6 @@ from redline import __version__
 from redline.config import Config
 from redline.reread import Rereader
 from redline.tracker import Tracker
-
-logger = logging.getLogger(__name__)
 
 
 class CrawlSession:
@@ -37,7 +34,7 @@ class CrawlSession:
         self.writer = open_writer(config, settings, settings.get("REDLINE_SOFTWARE", "Scrapy"))
         self.closed: list[str] = []
         self.pool: ExtractionPool | None = None
-        self.pool_size = settings.getint("REDLINE_EXTRACT_WORKERS", default_workers())
+        self.pool_size = default_workers()
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlSession:
@@ -65,13 +62,10 @@ class CrawlSession:
 
     def extraction_pool(self) -> ExtractionPool | None:
         """The crawl's extraction workers, started on the first article page; None when
-        REDLINE_EXTRACT_WORKERS is 0 (extraction then runs on the reactor thread)."""
+        REDLINE_EXTRACT_WORKERS is 0 (extraction then runs on the reactor thread). Workers
+        that cannot be started are the pool's to handle: it extracts in-process then."""
         if self.pool is None and self.pool_size > 0:
-            try:
-                self.pool = ExtractionPool(self.pool_size)
-            except OSError as exc:  # no process could be started: the pass goes on here
-                logger.warning("cannot start extraction workers (%s); extracting in-process", exc)
-                self.pool_size = 0
+            self.pool = ExtractionPool(self.pool_size)
         return self.pool
 
     def fail(self, crawler: Crawler, message: str) -> None:

@@ -65,17 +65,13 @@ class Extractions:
         # (payload's SHA-1, URL, selectors) -> its extraction: the same page captured again
         # in full (a mirror fetched daily, with no revisits) is extracted once
         self.same: dict[tuple, Future] = {}
-        self.no_workers = False
 
     def warm(self) -> None:
         """Start the workers now (they start while the files are read)."""
         from diffing.extract_pool import ExtractionPool, default_workers
 
-        if self.pool is None and default_workers() > 0 and not self.no_workers:
-            try:
-                self.pool = ExtractionPool()
-            except OSError:  # no process could be started: extracted here, as with 0
-                self.no_workers = True
+        if self.pool is None and default_workers() > 0:
+            self.pool = ExtractionPool()  # if no worker starts, it extracts in-process
 
     def start(self, jobs: list[tuple]) -> None:
         """Extract these (row, record, selectors) in worker processes, in this order, a
