@@ -53,8 +53,11 @@ def write_config(
     return path
 
 
-def redline(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
+def redline(
+    config: Path, *args: str, timeout: float = 120, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """`redline -c CONFIG ARGS` in a subprocess; `env`: variables set on top of ours."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "redline", "-c", str(config), *args],
         capture_output=True,
@@ -77,14 +80,14 @@ def changes(config: Path, *args: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def start_crawl(config: Path, recheck: str = "all") -> subprocess.Popen:
+def start_crawl(config: Path, recheck: str = "all", env: dict | None = None) -> subprocess.Popen:
     """A crawl in the background, quiet, for tests that kill it or look on meanwhile."""
     return subprocess.Popen(
         [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--recheck", recheck],
         cwd=config.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=dict(os.environ, PYTHONWARNINGS="ignore"),
+        env=dict(os.environ, PYTHONWARNINGS="ignore", **(env or {})),
     )
 
 

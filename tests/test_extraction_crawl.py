@@ -11,11 +11,10 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from archive.warc_reader import iter_records
 from redline.newsroom import Newsroom
-from tests.crawling import crawl, redline, write_config
+from tests.crawling import crawl, redline, start_crawl, write_config
 from tests.equivalence import differences, reindexed, tables
 from tests.processes import alive, descendants, status_kb
 from tests.test_crash import capture_records, wait_for_open_warc
@@ -28,14 +27,6 @@ article_pattern = "^{pattern}/bad/table$"
 """
 
 
-def run(config: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "redline", "-c", str(config), *args],
-        capture_output=True, text=True, timeout=300, cwd=config.parent,
-        env=dict(os.environ, PYTHONWARNINGS="ignore", **env),
-    )  # fmt: skip
-
-
 def test_a_page_that_hangs_extraction_costs_one_failure_not_the_pass(tmp_path):
     with Newsroom(articles=5, seed=8, noise=False) as room:
         pattern = room.base_url.replace(".", "\\\\.")
@@ -43,7 +34,7 @@ def test_a_page_that_hangs_extraction_costs_one_failure_not_the_pass(tmp_path):
             tmp_path, room.base_url, extra=TABLE_SITE.format(base=room.base_url, pattern=pattern)
         )
         started = time.monotonic()
-        result = run(config, {"REDLINE_EXTRACT_TIME_LIMIT": "1"}, "crawl", "--json")
+        result = redline(config, "crawl", "--json", env={"REDLINE_EXTRACT_TIME_LIMIT": "1"})
         took = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
@@ -99,11 +90,7 @@ def test_a_crawl_killed_while_its_workers_extract_loses_nothing_and_leaves_none(
     archive = tmp_path / "archive"
     with Newsroom(articles=80, seed=9, noise=True) as room:
         config = write_config(tmp_path, room.base_url)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "redline", "-c", str(config), "crawl"],
-            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=dict(os.environ, PYTHONWARNINGS="ignore", REDLINE_EXTRACT_WORKERS="2"),
-        )  # fmt: skip
+        process = start_crawl(config, env={"REDLINE_EXTRACT_WORKERS": "2"})
         wait_for_open_warc(archive, process)
         deadline = time.monotonic() + 30
         while len(descendants(process.pid)) < 3:  # the fork server and two workers
