@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.baseline import unpack  # noqa: E402
 from diffing.extract_pool import extract_data  # noqa: E402
 from redline.newsroom import Newsroom  # noqa: E402
 from tests.processes import descendants, status_kb  # noqa: E402
@@ -108,14 +109,6 @@ def bare(sitemap: str) -> Run:
     run = timed([sys.executable, "bench/bare_crawl.py", sitemap])
     run.out = run.out.strip().splitlines()[-1]
     return run
-
-
-def unpack(commit: str, into: Path) -> Path:
-    tree = into / f"baseline-{commit}"
-    tree.mkdir()
-    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree
 
 
 def extraction_ms(room: Newsroom, urls: list[str]) -> tuple[float, float]:

@@ -26,6 +26,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.baseline import unpack  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "warc"
 CORPUS = SHARED / "corpus"
@@ -99,14 +103,6 @@ def ingest_once(tree: Path, files: list[Path]) -> tuple[float, dict]:
     return seconds, json.loads(done.stdout)
 
 
-def checkout(commit: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-    return into
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -121,7 +117,7 @@ def main() -> None:
         pages = corpus_pages(args.pages)
         write_corpus_warc(corpus, pages)
         files = [*readable_fixtures(), corpus]
-        base = checkout(args.base, Path(tempfile.mkdtemp(dir=tmp)))
+        base = unpack(args.base, tmp)
         times: dict[str, list[float]] = {"base": [], "now": []}
         reports: dict[str, dict] = {}
         for _ in range(args.repeat):
