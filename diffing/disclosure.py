@@ -45,9 +45,14 @@ class Disclosure:
 
 
 def read_disclosure(
-    tree: HtmlElement, paragraphs: Sequence[str], *, language: str | None = None
+    tree: HtmlElement,
+    paragraphs: Sequence[str],
+    *,
+    language: str | None = None,
+    article: dict | None = None,
 ) -> Disclosure:
-    """The disclosure signals of a parsed page whose extracted body is `paragraphs`.
+    """The disclosure signals of a parsed page whose extracted body is `paragraphs`
+    (`article`: its JSON-LD article, when the caller has found it already).
 
     >>> import lxml.html
     >>> page = lxml.html.document_fromstring(
@@ -61,7 +66,7 @@ def read_disclosure(
     >>> found.notes
     ('Correction: An earlier version misstated the rainfall.',)
     """
-    article = find_jsonld_article(tree)
+    article = find_jsonld_article(tree) if article is None else article
     page = _scan(tree)
     return Disclosure(
         modified=read_modified(tree, article),
@@ -263,6 +268,7 @@ _NOT_A_NOTE = re.compile(
 )
 _STAMP_WORD = re.compile(rf"(?:{_STAMP_WORDS})$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_NOT_WORD = re.compile(r"[\W_]+")
 _NOTE, _LABEL_ONLY = "note", "label"
 
 
@@ -490,7 +496,7 @@ def _position(root: HtmlElement, order: dict[HtmlElement, int], note: str) -> in
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NOT_WORD.sub("", text.casefold())
 
 
 def _unique(notes: list[str]) -> tuple[str, ...]:

@@ -63,7 +63,6 @@ _BYLINE_XPATHS = tuple(
     )
 )
 _ONE_AUTHOR_EACH = 3  # the first three byline patterns each match one author's name
-_WS = re.compile(r"\s+")
 _AND = re.compile(r"\s+(?:and|und|et|y|e|og|och|en|&)\s+", re.IGNORECASE)
 _DOMAIN = re.compile(r"^\S+\.[a-z]{2,}$", re.IGNORECASE)
 _LABEL_MARKS = re.compile(r"logo|brand|site-?title|site-?name|masthead|\bhidden\b|sr-only")
@@ -120,13 +119,15 @@ class PageMetadata:
 
 
 def collapse(text: str | None) -> str:
-    """Runs of whitespace to one space, trimmed."""
-    return _WS.sub(" ", text or "").strip()
+    """Runs of whitespace to one space, trimmed. (str.split() splits at exactly the
+    characters `\\s` matches, in a quarter of the time: this runs for every text node.)"""
+    return " ".join(text.split()) if text else ""
 
 
-def read_metadata(tree: HtmlElement, url: str) -> PageMetadata:
-    """Collect headline, author, date, canonical and language claims from `tree`."""
-    ld = find_jsonld_article(tree)
+def read_metadata(tree: HtmlElement, url: str, ld: dict | None = None) -> PageMetadata:
+    """Collect headline, author, date, canonical and language claims from `tree`. `ld`:
+    its JSON-LD article (find_jsonld_article), when the caller has found it already."""
+    ld = find_jsonld_article(tree) if ld is None else ld
     meta = read_meta_tags(tree)
     h1s = list(tree.iter("h1"))
     headings = [h for h in h1s if not _is_label(h, url)]

@@ -24,7 +24,6 @@ from diffing.article import Article
 
 # Headline forms besides the visible one (Article.headline), in the order they are named.
 OTHER_FORMS = ("title", "social", "structured")
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
@@ -33,7 +32,8 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("  Cafe\\u0301\\u00a0 opens\\n")
     'Café opens'
     """
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    # str.split() splits at the characters `\s` matches (Unicode whitespace), only faster.
+    return " ".join(unicodedata.normalize("NFC", text).split()) if text else ""
 
 
 @lru_cache(maxsize=256)
