@@ -66,7 +66,9 @@ class WarcCapture:
     def _archive(self, response, request) -> None:
         exchange = exchange_of(request, response, self.max_page_bytes)
         revisit = revisit_of(self.session.prior(request, exchange.url), exchange)
-        row = self.write(exchange, revisit, response)
+        # An article page's metadata record (its extraction) follows it into its file.
+        derived = "recheck" in request.meta and exchange.status == 200 and revisit is None
+        row = self.write(exchange, revisit, response, derived=derived)
         capture_id = self.session.record(row)  # None in a worker: ingest indexes it
         request.meta.setdefault("redline_captures", []).append((capture_id, row))
         if self.track and "recheck" in request.meta and row.http_status in REDIRECTS:
@@ -80,9 +82,11 @@ class WarcCapture:
         if outcome is not None:  # gone, or walled off: counted with the article's item
             request.meta.setdefault("redline_outcomes", []).append(outcome)
 
-    def write(self, exchange: HttpExchange, revisit: RevisitOf | None, response) -> CaptureRow:
+    def write(
+        self, exchange: HttpExchange, revisit: RevisitOf | None, response, derived: bool = False
+    ) -> CaptureRow:
         """Write the records of one fetch; the capture row describing where they went."""
-        location = self.session.writer.write_exchange(exchange, revisit)
+        location = self.session.writer.write_exchange(exchange, revisit, derived=derived)
         self.crawler.stats.inc_value("redline/fetched")
         if revisit:
             self.crawler.stats.inc_value(f"redline/revisit/{revisit.profile}")

@@ -67,6 +67,14 @@ def _write_metadata(session: CrawlSession, capture, data: dict) -> None:
     )
 
 
+def settle(session: CrawlSession, item) -> None:
+    """The item's fetches get no more metadata records: their WARC file may close."""
+    response = item.get("response")
+    captures = response.meta.get("redline_captures") if response is not None else None
+    if captures:
+        session.writer.settle(row.record_id for _, row in captures)
+
+
 def refetch(crawler: Crawler, response, site, url: str, first: dict, prior=None) -> None:
     """Fetch an article page that differs again at once, ahead of everything queued
     (DESIGN's noise principle). `first` rides along as meta `redline_first` (its
@@ -115,6 +123,8 @@ class TrackPipeline:
         except (OSError, sqlite3.Error) as exc:
             self.session.fail(self.crawler, f"cannot write the archive or index: {exc}")
             return None
+        finally:
+            settle(self.session, item)
 
     def _process(self, item):
         if "refetch_failed" in item:  # the confirming fetch failed: the first stands

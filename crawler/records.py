@@ -19,7 +19,7 @@ from redline.capture_rules import REDIRECTS
 from redline.tracker import enough_words
 
 from .extraction import InOrder, start
-from .pipeline import article_page, article_record, refetch
+from .pipeline import article_page, article_record, refetch, settle
 from .session import CrawlSession
 
 
@@ -48,6 +48,8 @@ class ArticleRecords:
             self._record(item)
         except OSError as exc:
             self.session.fail(self.crawler, f"cannot write the archive: {exc}")
+        finally:
+            settle(self.session, item)
         return None
 
     def _record(self, item) -> None:

@@ -101,8 +101,7 @@ class CrawlSession:
 
     def rotate(self) -> None:
         """Close the current WARC file so ingest can take it; the next record opens another."""
-        if self.writer.current_file is not None:
-            self.closed = self.writer.close()
+        self.closed = self.writer.rotate()
 
     def known_article(self, url: str) -> dict | None:
         if self.db is None:

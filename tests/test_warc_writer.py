@@ -309,3 +309,57 @@ def test_warc_files_are_created_as_data_not_programs(tmp_path):
     assert writer.current_file.stat().st_mode & 0o777 == 0o644 & ~umask
     (name,) = writer.close()
     assert (tmp_path / name).stat().st_mode & 0o777 == 0o644 & ~umask
+
+
+def _metadata(writer, location):
+    return writer.write_metadata(
+        refers_to=location.record_id,
+        target_uri="urn:redline:article:" + "https://n.example/a",
+        date=location.date,
+        payload=b'{"article": {}}',
+    )
+
+
+def test_a_captures_metadata_follows_it_into_its_file_after_rotation(tmp_path):
+    """Checklist 2: rollover never between a response and its metadata, though the
+    extraction (in a worker) comes after later fetches and a rotation."""
+    with WarcWriter(tmp_path, max_bytes=1500) as writer:
+        first = writer.write_exchange(exchange(url="https://n.example/a"), derived=True)
+        later = [writer.write_exchange(exchange(url=f"https://n.example/{i}")) for i in range(4)]
+        assert later[-1].file != first.file  # rotated by size meanwhile
+        assert first.file not in writer.closed_files  # kept open for its metadata record
+        meta = _metadata(writer, first)
+        assert meta.file == first.file
+        assert first.file in writer.closed_files  # and closed once it came
+        writer.rotate()
+        assert writer.current_file is None
+    records = list(iter_records(tmp_path / first.file, []))
+    assert [r.warc_type for r in records][-1] == "metadata"
+    assert lint_warcs(tmp_path / name for name in writer.closed_files) == []
+
+
+def test_a_rotated_file_closes_when_no_metadata_will_come(tmp_path, monkeypatch):
+    writer = WarcWriter(tmp_path)
+    settled = writer.write_exchange(exchange(url="https://n.example/a"), derived=True)
+    assert writer.rotate() == []  # still waiting for its metadata record
+    assert writer.settle([settled.record_id]) is None
+    assert writer.closed_files == [settled.file]
+    # A record that never gets its metadata holds its file for DRAIN_SECONDS at most.
+    monkeypatch.setattr("archive.warc_writer.DRAIN_SECONDS", 0.0)
+    overdue = writer.write_exchange(exchange(url="https://n.example/b"), derived=True)
+    assert writer.rotate() == [settled.file, overdue.file]
+    late = _metadata(writer, overdue)  # too late: into the current file, not a closed one
+    assert late.file not in (settled.file, overdue.file)
+    assert writer.close() == [settled.file, overdue.file, late.file]
+    assert not list(tmp_path.glob("*.open"))
+
+
+def test_close_closes_files_still_waiting_for_metadata(tmp_path):
+    writer = WarcWriter(tmp_path)
+    waiting = writer.write_exchange(exchange(url="https://n.example/a"), derived=True)
+    writer.rotate()
+    current = writer.write_exchange(exchange(url="https://n.example/b"))
+    assert sorted(writer.close()) == sorted([waiting.file, current.file])
+    assert not list(tmp_path.glob("*.open"))
+    assert _metadata(writer, waiting).file not in (waiting.file, current.file)
+    writer.close()
