@@ -220,7 +220,7 @@ class WarcWriter:
             home = self._home.get(refers_to) if refers_to else None
             target = home or self._prepare_file()
             offset, length = self._append(target, fields, payload)
-            if home is not None and refers_to:
+            if refers_to:
                 self._arrived(refers_to)
             self._close_drained()
         record_id, date = _field(fields, "WARC-Record-ID"), _field(fields, "WARC-Date")

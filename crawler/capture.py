@@ -66,12 +66,13 @@ class WarcCapture:
     def _archive(self, response, request) -> None:
         exchange = exchange_of(request, response, self.max_page_bytes)
         revisit = revisit_of(self.session.prior(request, exchange.url), exchange)
+        article = "recheck" in request.meta  # an article fetch (crawler.plans.article_request)
         # An article page's metadata record (its extraction) follows it into its file.
-        derived = "recheck" in request.meta and exchange.status == 200 and revisit is None
+        derived = article and exchange.status == 200 and revisit is None
         row = self.write(exchange, revisit, response, derived=derived)
         capture_id = self.session.record(row)  # None in a worker: ingest indexes it
         request.meta.setdefault("redline_captures", []).append((capture_id, row))
-        if self.track and "recheck" in request.meta and row.http_status in REDIRECTS:
+        if self.track and article and row.http_status in REDIRECTS:
             self._hop(request, capture_id, row)
 
     def _hop(self, request, capture_id: int, row: CaptureRow) -> None:

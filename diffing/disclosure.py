@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from diffing.metadata import collapse, find_jsonld_article
+from diffing.metadata import collapse, find_jsonld_article, fold
 from diffing.stamps import FILLER_WORDS, MONTH_WORDS, STAMP_STEMS, first_stamp, inside, to_utc
 
 
@@ -268,7 +268,6 @@ _NOT_A_NOTE = re.compile(
 )
 _STAMP_WORD = re.compile(rf"(?:{_STAMP_WORDS})$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_NOT_WORD = re.compile(r"[\W_]+")
 _NOTE, _LABEL_ONLY = "note", "label"
 
 
@@ -467,9 +466,9 @@ def _pieces(element: HtmlElement) -> Iterator[str]:
 
 def _as_paragraphs(note: str, body: list[str]) -> list[str]:
     """`note`, or the body paragraphs that make up most of it."""
-    folded = _fold(note)
-    parts = [p for p in body if len(p) >= 15 and _fold(p) in folded]
-    if parts and sum(len(_fold(p)) for p in parts) >= 0.6 * len(folded):
+    folded = fold(note)
+    parts = [p for p in body if len(p) >= 15 and fold(p) in folded]
+    if parts and sum(len(fold(p)) for p in parts) >= 0.6 * len(folded):
         return parts
     return [note]
 
@@ -495,16 +494,12 @@ def _position(root: HtmlElement, order: dict[HtmlElement, int], note: str) -> in
     return len(order)
 
 
-def _fold(text: str) -> str:
-    return _NOT_WORD.sub("", text.casefold())
-
-
 def _unique(notes: list[str]) -> tuple[str, ...]:
     """Each note once: one that contains, or is contained in, an earlier one is that one."""
     kept: list[str] = []
     folded: list[str] = []
     for note in notes:
-        mine = _fold(note)
+        mine = fold(note)
         if mine and not any(mine in other or other in mine for other in folded):
             kept.append(note)
             folded.append(mine)

@@ -63,6 +63,7 @@ _BYLINE_XPATHS = tuple(
     )
 )
 _ONE_AUTHOR_EACH = 3  # the first three byline patterns each match one author's name
+_NOT_WORD = re.compile(r"[\W_]+")
 _AND = re.compile(r"\s+(?:and|und|et|y|e|og|och|en|&)\s+", re.IGNORECASE)
 _DOMAIN = re.compile(r"^\S+\.[a-z]{2,}$", re.IGNORECASE)
 _LABEL_MARKS = re.compile(r"logo|brand|site-?title|site-?name|masthead|\bhidden\b|sr-only")
@@ -318,7 +319,7 @@ def find_byline(tree: HtmlElement, ld: dict, meta: dict[str, str], url: str = ""
             continue
         if byline and editors is None:
             editors = edited_by(tree)
-        if byline and _fold(byline) in (editors or set()):
+        if byline and fold(byline) in (editors or set()):
             fallback = fallback or byline
         elif byline:
             return byline
@@ -342,13 +343,13 @@ def edited_by(tree: HtmlElement) -> set[str]:
             previous.tail if previous is not None else parent.text if parent is not None else ""
         )
         if _EDITOR.fullmatch(collapse(before) + " "):
-            names.add(_fold(node.text_content()))
+            names.add(fold(node.text_content()))
     return names - {""}
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower-cased letters and digits only: for comparing names, never for output."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NOT_WORD.sub("", text.casefold())
 
 
 def jsonld_authors(ld: dict) -> str:

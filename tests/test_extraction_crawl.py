@@ -19,20 +19,21 @@ from tests.equivalence import differences, reindexed, tables
 from tests.processes import alive, descendants, status_kb
 from tests.test_crash import capture_records, wait_for_open_warc
 
-TABLE_SITE = """
+
+def bad_page_site(room: Newsroom, name: str, page: str) -> str:
+    """A site whose one article is the newsroom's /bad/<page>, linked from /bad/links.html."""
+    pattern = room.base_url.replace(".", "\\\\.")
+    return f"""
 [[sites]]
-name = "tables"
-start_urls = ["{base}/bad/links.html"]
-article_pattern = "^{pattern}/bad/table$"
+name = "{name}"
+start_urls = ["{room.base_url}/bad/links.html"]
+article_pattern = "^{pattern}/bad/{page}$"
 """
 
 
 def test_a_page_that_hangs_extraction_costs_one_failure_not_the_pass(tmp_path):
     with Newsroom(articles=5, seed=8, noise=False) as room:
-        pattern = room.base_url.replace(".", "\\\\.")
-        config = write_config(
-            tmp_path, room.base_url, extra=TABLE_SITE.format(base=room.base_url, pattern=pattern)
-        )
+        config = write_config(tmp_path, room.base_url, extra=bad_page_site(room, "tables", "table"))
         started = time.monotonic()
         result = redline(config, "crawl", "--json", env={"REDLINE_EXTRACT_TIME_LIMIT": "1"})
         took = time.monotonic() - started
@@ -50,21 +51,12 @@ def test_a_page_that_hangs_extraction_costs_one_failure_not_the_pass(tmp_path):
     assert metadata and metadata[0]["error"] == "extraction took longer than 1 s"
 
 
-BOMB_SITE = """
-[[sites]]
-name = "bombs"
-start_urls = ["{base}/bad/links.html"]
-article_pattern = "^{pattern}/bad/gzip-bomb$"
-"""
-
-
 def test_an_article_page_never_inflates_past_max_page_bytes(tmp_path):
     """100 kB of gzip that inflates to 110 MB, on an article URL, with max_page_bytes 1 MB:
     archived as sent, decoded no further than the limit (the crawl's peak memory says so)."""
     with Newsroom(articles=3, seed=8, noise=False) as room:
-        pattern = room.base_url.replace(".", "\\\\.")
         config = write_config(tmp_path, room.base_url, max_page_bytes=1_000_000,
-                              extra=BOMB_SITE.format(base=room.base_url, pattern=pattern))  # fmt: skip
+                              extra=bad_page_site(room, "bombs", "gzip-bomb"))  # fmt: skip
         with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
             process = subprocess.Popen(
                 [sys.executable, "-m", "redline", "-c", str(config), "crawl", "--json"],
